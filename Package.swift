@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers, bottom up: HPACK -> HTTP2 -> GRPC -> FunctionSDK -> Compositions, and Transport -> HTTP2.
+// Nothing below FunctionSDK knows about Crossplane; nothing below Transport knows about sockets.
+let package = Package(
+    name: "function-secrets",
+    products: [
+        .executable(name: "function-secrets", targets: ["function-secrets"]),
+        .library(name: "FunctionSDK", targets: ["FunctionSDK"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+    ],
+    targets: [
+        .target(name: "CLinuxShims"),
+        .target(name: "HPACK"),
+        .target(name: "HTTP2", dependencies: ["HPACK"]),
+        .target(name: "Transport", dependencies: ["HTTP2", "CLinuxShims"]),
+        .target(name: "GRPC", dependencies: ["HTTP2"]),
+        .target(
+            name: "FunctionSDK",
+            dependencies: ["GRPC", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Proto"]
+        ),
+        .target(name: "Compositions", dependencies: ["FunctionSDK"]),
+        .executableTarget(
+            name: "function-secrets",
+            dependencies: ["FunctionSDK", "Compositions", "Transport", "GRPC", "HTTP2"]
+        ),
+        .testTarget(name: "HPACKTests", dependencies: ["HPACK"]),
+        .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2", "HPACK"]),
+        .testTarget(name: "GRPCTests", dependencies: ["GRPC", "HTTP2", "HPACK"]),
+        .testTarget(
+            name: "FunctionSDKTests",
+            dependencies: ["FunctionSDK", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(name: "InteropTests", exclude: ["Clients"]),
+    ]
+)

@@ -21,7 +21,7 @@ let package = Package(
         .target(
             name: "FunctionSDK",
             dependencies: ["GRPC", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
-            exclude: ["Proto"]
+            exclude: ["Proto", "Generated/proto.stamp"]
         ),
         .target(name: "Compositions", dependencies: ["FunctionSDK"]),
         .executableTarget(

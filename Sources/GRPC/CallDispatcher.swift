@@ -1,0 +1,258 @@
+import HPACK
+import HTTP2
+
+/// Binds the streams of one HTTP/2 connection to unary gRPC calls: validates each request
+/// (http2-grpc.md §13.2), reassembles its message, runs the handler inline and writes the response.
+/// Non-gRPC requests get a real HTTP answer once they are complete (§7.3).
+public final class CallDispatcher: StreamHandler {
+    private enum Pending {
+        /// A gRPC call waiting for its request message.
+        case call(handler: UnaryHandler, context: CallContext, deframer: MessageDeframer, started: UInt64)
+        /// A non-gRPC request; answered with `status` and `body` at END_STREAM.
+        case http(status: String, body: String, head: Bool, grpcStatus: StatusCode?, started: UInt64)
+    }
+
+    private let router: Router
+    private let options: ServerOptions
+    private var pending: [UInt32: Pending] = [:]
+    private var deadlines: [UInt32: UInt64] = [:]
+
+    static let responseHeaders = [HeaderField(":status", "200"), HeaderField("content-type", "application/grpc")]
+    static let okTrailers = [HeaderField("grpc-status", "0")]
+
+    public init(router: Router, options: ServerOptions) {
+        self.router = router
+        self.options = options
+    }
+
+    public var inFlight: Int { pending.count }
+
+    public func handle(_ event: Event, connection: ServerConnection, now: UInt64) {
+        switch event {
+        case .request(let stream, let head, let endStream):
+            start(stream: stream, head: head, endStream: endStream, connection: connection, now: now)
+        case .data(let stream, let bytes, let endStream):
+            receive(stream: stream, bytes: bytes, endStream: endStream, connection: connection, now: now)
+        case .trailers(let stream):
+            receive(stream: stream, bytes: [], endStream: true, connection: connection, now: now)
+        case .reset(let stream, _):
+            pending[stream] = nil
+            deadlines[stream] = nil
+        }
+    }
+
+    public func tick(connection: ServerConnection, now: UInt64) {
+        guard !deadlines.isEmpty else { return }
+        for (stream, deadline) in deadlines where now >= deadline {
+            // The client has already failed the call with DEADLINE_EXCEEDED; the reset frees the
+            // stream on both sides at once (§13.3).
+            if case .call(_, let context, _, let started)? = pending[stream] {
+                options.onCallFinished?(context.path, .deadlineExceeded, now &- started)
+            }
+            pending[stream] = nil
+            deadlines[stream] = nil
+            connection.resetStream(stream: stream, code: .cancel)
+        }
+    }
+
+    // MARK: - Request start
+
+    private func start(stream: UInt32, head: RequestHead, endStream: Bool, connection: ServerConnection, now: UInt64) {
+        let contentType = head.first("content-type")
+        guard let ct = contentType, let subtype = Self.grpcSubtype(ct) else {
+            let body = "this is a gRPC server: requests need content-type application/grpc, got \(contentType.map { "\"\($0)\"" } ?? "none")\n"
+            httpAnswer(stream, status: "415", body: body, head: head, grpcStatus: nil, endStream: endStream,
+                       connection: connection, now: now)
+            return
+        }
+        if head.method != "POST" {
+            httpAnswer(stream, status: "405", body: "gRPC requires POST, got \(head.method)\n", head: head,
+                       grpcStatus: .internalError, endStream: endStream, connection: connection, now: now)
+            return
+        }
+        if head.repeatedAuthority {
+            httpAnswer(stream, status: "400", body: "more than one :authority or host\n", head: head,
+                       grpcStatus: nil, endStream: endStream, connection: connection, now: now)
+            return
+        }
+        var deadline: UInt64?
+        if let t = head.first("grpc-timeout") {
+            guard let nanos = Timeout.parseNanoseconds(t) else {
+                let message = "malformed grpc-timeout: \(t)"
+                connection.sendHeaders(stream: stream, fields: [
+                    HeaderField(":status", "400"), HeaderField("content-type", "application/grpc"),
+                    HeaderField("grpc-status", "13"), HeaderField("grpc-message", PercentEncoding.encode(message)),
+                ], endStream: true)
+                options.onCallFinished?(head.path, .internalError, 0)
+                return
+            }
+            deadline = now &+ min(nanos, options.maxRequestNanos)
+        }
+        let handler: UnaryHandler
+        switch router.resolve(head.path) {
+        case .method(let h): handler = h
+        case .failure(let status):
+            trailersOnly(stream, status, path: head.path, connection: connection, started: now, now: now)
+            return
+        }
+        if let encoding = head.first("grpc-encoding"), encoding != "identity" {
+            trailersOnly(stream, Status(.unimplemented, "grpc: Decompressor is not installed for grpc-encoding \"\(encoding)\""),
+                         extra: [HeaderField("grpc-accept-encoding", "identity")], path: head.path,
+                         connection: connection, started: now, now: now)
+            return
+        }
+        if !subtype.isEmpty && subtype != "proto" {
+            trailersOnly(stream, Status(.internalError, "no codec registered for content-subtype \(subtype)"),
+                         path: head.path, connection: connection, started: now, now: now)
+            return
+        }
+        if let d = deadline, d <= now {
+            trailersOnly(stream, Status(.deadlineExceeded, "context deadline exceeded"), path: head.path,
+                         connection: connection, started: now, now: now)
+            return
+        }
+        if endStream {
+            trailersOnly(stream, Status(.internalError, "grpc: cardinality violation: received no request message"),
+                         path: head.path, connection: connection, started: now, now: now)
+            return
+        }
+        let context = CallContext(path: head.path, deadline: deadline, userAgent: head.first("user-agent"))
+        pending[stream] = .call(handler: handler, context: context,
+                                deframer: MessageDeframer(limit: options.maxReceiveMessageSize), started: now)
+        deadlines[stream] = deadline ?? (now &+ options.maxRequestNanos)
+    }
+
+    /// `application/grpc`, `application/grpc+<subtype>` or `application/grpc;<params>`, any case.
+    /// Returns the subtype ("" for none), or nil when the content-type is not gRPC.
+    static func grpcSubtype(_ contentType: String) -> String? {
+        let lower = contentType.lowercased()
+        let base = "application/grpc"
+        guard lower.hasPrefix(base) else { return nil }
+        let rest = lower.dropFirst(base.count)
+        if rest.isEmpty || rest.first == ";" { return "" }
+        guard rest.first == "+" else { return nil }
+        return String(rest.dropFirst().prefix { $0 != ";" })
+    }
+
+    private func httpAnswer(_ stream: UInt32, status: String, body: String, head: RequestHead, grpcStatus: StatusCode?,
+                            endStream: Bool, connection: ServerConnection, now: UInt64) {
+        let p = Pending.http(status: status, body: body, head: head.method == "HEAD", grpcStatus: grpcStatus, started: now)
+        if endStream {
+            sendHTTP(stream, p, connection: connection)
+        } else {
+            pending[stream] = p
+            deadlines[stream] = now &+ options.maxRequestNanos
+        }
+    }
+
+    private func sendHTTP(_ stream: UInt32, _ p: Pending, connection: ServerConnection) {
+        guard case .http(let status, let body, let isHead, let grpcStatus, _) = p else { return }
+        var fields = [HeaderField(":status", status), HeaderField("content-type", "text/plain; charset=utf-8")]
+        if let g = grpcStatus {
+            fields.append(HeaderField("grpc-status", String(g.rawValue)))
+            fields.append(HeaderField("grpc-message", PercentEncoding.encode(body.trimmingSuffixNewline)))
+        }
+        fields.append(HeaderField("content-length", String(body.utf8.count)))
+        connection.sendHeaders(stream: stream, fields: fields, endStream: isHead)
+        if !isHead { connection.sendData(stream: stream, bytes: Array(body.utf8), endStream: true) }
+    }
+
+    // MARK: - Request body
+
+    private func receive(stream: UInt32, bytes: [UInt8], endStream: Bool, connection: ServerConnection, now: UInt64) {
+        guard let p = pending[stream] else { return }
+        switch p {
+        case .http:
+            if endStream {
+                pending[stream] = nil
+                deadlines[stream] = nil
+                sendHTTP(stream, p, connection: connection)
+            }
+        case .call(let handler, let context, var deframer, let started):
+            // Drop the entry while the deframer is mutated so the buffer is not copied on write.
+            pending[stream] = nil
+            do {
+                if !bytes.isEmpty { try deframer.append(bytes) }
+            } catch {
+                deadlines[stream] = nil
+                let status: Status
+                switch error {
+                case .tooLarge(let length, let limit):
+                    status = Status(.resourceExhausted, "grpc: received message larger than max (\(length) vs. \(limit))")
+                case .invalidFlag(let flag):
+                    status = Status(.internalError, "grpc: received unexpected payload format \(flag)")
+                case .multipleMessages:
+                    status = Status(.internalError, "grpc: cardinality violation: received multiple request messages")
+                }
+                trailersOnly(stream, status, path: context.path, connection: connection, started: started, now: now)
+                return
+            }
+            guard endStream else {
+                pending[stream] = .call(handler: handler, context: context, deframer: deframer, started: started)
+                return
+            }
+            deadlines[stream] = nil
+            guard let message = deframer.message, !deframer.isPartial else {
+                let text = deframer.isPartial ? "grpc: unexpected EOF"
+                    : "grpc: cardinality violation: received no request message"
+                trailersOnly(stream, Status(.internalError, text), path: context.path, connection: connection,
+                             started: started, now: now)
+                return
+            }
+            if deframer.compressed {
+                trailersOnly(stream, Status(.internalError, "grpc: compressed flag set with identity or empty encoding"),
+                             path: context.path, connection: connection, started: started, now: now)
+                return
+            }
+            run(stream, handler: handler, message: message, context: context, connection: connection, started: started, now: now)
+        }
+    }
+
+    private func run(_ stream: UInt32, handler: UnaryHandler, message: [UInt8], context: CallContext,
+                     connection: ServerConnection, started: UInt64, now: UInt64) {
+        let response: [UInt8]
+        do {
+            response = try handler(message, context)
+        } catch let status as Status {
+            trailersOnly(stream, status, path: context.path, connection: connection, started: started, now: now)
+            return
+        } catch {
+            options.onHandlerError?("\(context.path): \(type(of: error))")
+            trailersOnly(stream, Status(.unknown, "internal error in the function"), path: context.path,
+                         connection: connection, started: started, now: now)
+            return
+        }
+        var framed = [UInt8]()
+        framed.reserveCapacity(response.count + 5)
+        let n = response.count
+        framed.append(0)
+        framed.append(UInt8(truncatingIfNeeded: n >> 24))
+        framed.append(UInt8(truncatingIfNeeded: n >> 16))
+        framed.append(UInt8(truncatingIfNeeded: n >> 8))
+        framed.append(UInt8(truncatingIfNeeded: n))
+        framed.append(contentsOf: response)
+        connection.sendHeaders(stream: stream, fields: Self.responseHeaders, endStream: false)
+        connection.sendData(stream: stream, bytes: framed, endStream: false)
+        connection.sendTrailers(stream: stream, fields: Self.okTrailers)
+        options.onCallFinished?(context.path, .ok, now &- started)
+    }
+
+    /// One HEADERS frame with END_STREAM carrying the status (no message was sent).
+    private func trailersOnly(_ stream: UInt32, _ status: Status, extra: [HeaderField] = [], path: String,
+                              connection: ServerConnection, started: UInt64, now: UInt64) {
+        pending[stream] = nil
+        deadlines[stream] = nil
+        var fields = Self.responseHeaders
+        fields.append(HeaderField("grpc-status", String(status.code.rawValue)))
+        if !status.message.isEmpty {
+            fields.append(HeaderField("grpc-message", PercentEncoding.encode(status.message)))
+        }
+        fields += extra
+        connection.sendHeaders(stream: stream, fields: fields, endStream: true)
+        options.onCallFinished?(path, status.code, now &- started)
+    }
+}
+
+extension String {
+    var trimmingSuffixNewline: String { hasSuffix("\n") ? String(dropLast()) : self }
+}

@@ -1,0 +1,19 @@
+/// Limits and advertised settings of a server connection (http2-grpc.md §1, §9).
+public struct Configuration: Sendable {
+    public var maxConcurrentStreams = 256
+    public var initialWindowSize = 1 << 20
+    public var connectionWindowSize = 16 << 20
+    public var advertisedMaxHeaderListSize = 16384
+    /// Decoded header list size past which a request gets HTTP 431.
+    public var maxHeaderListSize = 65536
+    public var maxHeaderFields = 100
+    public var maxHeaderBlockBytes = 64 * 1024
+    public var maxContinuationFrames = 8
+    public var headerBlockTimeoutNanos: UInt64 = 10_000_000_000
+    public var settingsAckTimeoutNanos: UInt64 = 10_000_000_000
+    public var prefaceTimeoutNanos: UInt64 = 10_000_000_000
+    /// Closed streams remembered to tell "closed" from "never opened" (§4.2 of the checklist).
+    public var closedStreamMemory = 128
+
+    public init() {}
+}

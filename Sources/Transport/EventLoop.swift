@@ -1,0 +1,239 @@
+import CLinuxShims
+import Foundation
+import Glibc
+import HTTP2
+import Synchronization
+
+/// One epoll loop on its own thread. It owns a listening socket (SO_REUSEPORT, so the kernel spreads
+/// new connections over the loops) and every connection it accepted; nothing on the hot path is
+/// shared between loops, so nothing is locked. Handlers run inline; all output produced during one
+/// wake-up goes out in one send per connection.
+final class EventLoop: @unchecked Sendable {
+    enum Command: Sendable {
+        case shutdown(deadline: UInt64)
+    }
+
+    private static let wakeToken: UInt64 = 0
+    private static let listenerToken: UInt64 = 1
+    private static let tickNanos: UInt64 = 25_000_000
+
+    let index: Int
+    private let epfd: Int32
+    private let wakeFd: Int32
+    private var listenFd: Int32
+    private let factory: any StreamHandlerFactory
+    private let config: ServerConfiguration
+    private let connectionBudget: Int
+    private let commands = Mutex<[Command]>([])
+    private let finished = DispatchSemaphore(value: 0)
+
+    private var connections: [UInt64: Connection] = [:]
+    private var nextToken: UInt64 = 2
+    private var shutdownDeadline: UInt64?
+    private var lastTick: UInt64 = 0
+    private var readBuffer = [UInt8](repeating: 0, count: 65536)
+
+    init(index: Int, listenFd: Int32, factory: any StreamHandlerFactory, config: ServerConfiguration, connectionBudget: Int) throws {
+        self.index = index
+        self.listenFd = listenFd
+        self.factory = factory
+        self.config = config
+        self.connectionBudget = connectionBudget
+        let ep = cls_epoll_create()
+        guard ep >= 0 else { throw TransportError("epoll_create1", -ep) }
+        epfd = ep
+        let ev = cls_eventfd()
+        guard ev >= 0 else { throw TransportError("eventfd", -ev) }
+        wakeFd = ev
+        _ = cls_epoll_ctl(epfd, 0, wakeFd, CLS_EPOLLIN, Self.wakeToken)
+        let r = cls_epoll_ctl(epfd, 0, listenFd, CLS_EPOLLIN, Self.listenerToken)
+        guard r == 0 else { throw TransportError("epoll_ctl(listener)", -r) }
+    }
+
+    func start() {
+        let thread = Thread { [self] in
+            run()
+            finished.signal()
+        }
+        thread.name = "event-loop-\(index)"
+        thread.start()
+    }
+
+    func send(_ command: Command) {
+        commands.withLock { $0.append(command) }
+        _ = cls_eventfd_signal(wakeFd)
+    }
+
+    func waitUntilFinished() { finished.wait() }
+
+    // MARK: - Loop
+
+    private func run() {
+        var events = [cls_event](repeating: cls_event(), count: 256)
+        while true {
+            let timeout: Int32 = connections.isEmpty && shutdownDeadline == nil ? -1 : Int32(Self.tickNanos / 1_000_000)
+            let n = events.withUnsafeMutableBufferPointer { cls_epoll_wait(epfd, $0.baseAddress, 256, timeout) }
+            let now = cls_now_ns()
+            if n < 0 {
+                config.log(.error, "epoll_wait failed: \(TransportError("epoll_wait", -n))")
+                break
+            }
+            for i in 0..<Int(n) {
+                let e = events[i]
+                switch e.token {
+                case Self.wakeToken:
+                    _ = cls_eventfd_drain(wakeFd)
+                    drainCommands(now: now)
+                case Self.listenerToken:
+                    acceptConnections(now: now)
+                default:
+                    guard let c = connections[e.token] else { continue }
+                    if e.events & (CLS_EPOLLIN | CLS_EPOLLHUP | CLS_EPOLLERR | CLS_EPOLLRDHUP) != 0 {
+                        readable(c, now: now)
+                    }
+                    if e.events & CLS_EPOLLOUT != 0 { c.dirty = true }
+                }
+            }
+            if now &- lastTick >= Self.tickNanos {
+                lastTick = now
+                tickAll(now: now)
+            }
+            flushDirty(now: now)
+            if let deadline = shutdownDeadline {
+                if connections.isEmpty { break }
+                if now >= deadline {
+                    for c in Array(connections.values) { close(c) }
+                    break
+                }
+            }
+        }
+        if listenFd >= 0 { _ = cls_close(listenFd) }
+        _ = cls_close(epfd)
+        _ = cls_close(wakeFd)
+    }
+
+    private func drainCommands(now: UInt64) {
+        let pending = commands.withLock { list -> [Command] in
+            defer { list.removeAll() }
+            return list
+        }
+        for command in pending {
+            switch command {
+            case .shutdown(let deadline):
+                guard shutdownDeadline == nil else { continue }
+                shutdownDeadline = deadline
+                if listenFd >= 0 {
+                    _ = cls_epoll_ctl(epfd, 2, listenFd, 0, 0)
+                    _ = cls_close(listenFd)
+                    listenFd = -1
+                }
+                for c in connections.values {
+                    c.h2.goAway(debug: "server shutting down")
+                    c.dirty = true
+                }
+            }
+        }
+    }
+
+    private func acceptConnections(now: UInt64) {
+        for _ in 0..<64 {
+            let fd = cls_accept(listenFd)
+            if fd < 0 {
+                if fd != -EAGAIN && fd != -EINTR && fd != -ECONNABORTED {
+                    config.log(.warning, "accept failed: \(TransportError("accept", -fd))")
+                }
+                return
+            }
+            if connections.count >= connectionBudget {
+                // Over the cap: refuse by closing at once (core needs one connection per replica).
+                _ = cls_close(fd)
+                continue
+            }
+            let token = nextToken
+            nextToken += 1
+            let h2 = ServerConnection(configuration: config.http2)
+            let c = Connection(fd: fd, token: token, h2: h2, handler: factory.makeHandler())
+            let r = cls_epoll_ctl(epfd, 0, fd, CLS_EPOLLIN | CLS_EPOLLRDHUP, token)
+            guard r == 0 else {
+                _ = cls_close(fd)
+                continue
+            }
+            connections[token] = c
+            h2.start(now: now)
+            c.dirty = true
+        }
+    }
+
+    private func readable(_ c: Connection, now: UInt64) {
+        // Bounded per wake-up so one busy peer cannot starve the others on this loop.
+        for _ in 0..<16 {
+            let n = readBuffer.withUnsafeMutableBytes { cls_recv(c.fd, $0.baseAddress, 65536) }
+            if n > 0 {
+                if c.drainUntil != nil || c.h2.isClosing { continue }
+                readBuffer.withUnsafeBytes { raw in
+                    c.h2.receive(UnsafeRawBufferPointer(rebasing: raw[0..<n]), now: now)
+                }
+                c.dispatch(now: now)
+                if n < 65536 { return }
+            } else if n == 0 {
+                // Peer closed its side. Flush what we owe and close.
+                _ = c.flush()
+                close(c)
+                return
+            } else if n == -Int(EAGAIN) || n == -Int(EINTR) {
+                return
+            } else {
+                close(c)
+                return
+            }
+        }
+    }
+
+    private func tickAll(now: UInt64) {
+        for c in connections.values {
+            if let until = c.drainUntil {
+                if now >= until { close(c) }
+                continue
+            }
+            c.h2.tick(now: now)
+            c.handler.tick(connection: c.h2, now: now)
+            c.dispatch(now: now)
+        }
+    }
+
+    private func flushDirty(now: UInt64) {
+        for c in connections.values where c.dirty {
+            c.dirty = false
+            if !c.flush() {
+                close(c)
+                continue
+            }
+            let pending = c.hasUnsentBytes
+            if pending != c.watchingWrite {
+                c.watchingWrite = pending
+                let events = CLS_EPOLLIN | CLS_EPOLLRDHUP | (pending ? CLS_EPOLLOUT : 0)
+                _ = cls_epoll_ctl(epfd, 1, c.fd, events, c.token)
+            }
+            if pending { continue }
+            if c.h2.isClosing && c.drainUntil == nil {
+                // GOAWAY is out: half-close and read for a moment so the kernel does not answer the
+                // peer's in-flight bytes with a RST that could destroy the GOAWAY.
+                _ = cls_shutdown_write(c.fd)
+                c.drainUntil = now &+ 1_000_000_000
+            } else if shutdownDeadline != nil && c.h2.activeStreamCount == 0 && c.handler.inFlight == 0 && c.drainUntil == nil {
+                _ = cls_shutdown_write(c.fd)
+                c.drainUntil = now &+ 1_000_000_000
+            }
+        }
+    }
+
+    private func close(_ c: Connection) {
+        guard !c.closed else { return }
+        c.closed = true
+        _ = cls_epoll_ctl(epfd, 2, c.fd, 0, 0)
+        _ = cls_close(c.fd)
+        connections[c.token] = nil
+    }
+
+    var connectionCount: Int { connections.count }
+}

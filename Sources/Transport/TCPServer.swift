@@ -1,0 +1,40 @@
+import CLinuxShims
+import HTTP2
+
+/// The listening side: one event loop per core, each with its own SO_REUSEPORT socket on the same
+/// port. With port 0 the first socket picks the port and the others bind to it.
+public final class TCPServer: @unchecked Sendable {
+    private var loops: [EventLoop] = []
+    public private(set) var port: Int = 0
+    private let config: ServerConfiguration
+
+    public init(config: ServerConfiguration, factory: any StreamHandlerFactory) throws {
+        self.config = config
+        var port = config.address.port
+        let perLoop = max(1, config.maxConnections / config.loops)
+        for i in 0..<config.loops {
+            let fd = config.address.host.withCString { host in
+                cls_listen_tcp(config.address.host.isEmpty ? nil : host, Int32(port), 1024, 1)
+            }
+            guard fd >= 0 else {
+                for l in loops { l.send(.shutdown(deadline: 0)) }
+                throw TransportError("listen on \(config.address)", -fd)
+            }
+            if port == 0 { port = Int(cls_local_port(fd)) }
+            loops.append(try EventLoop(index: i, listenFd: fd, factory: factory, config: config, connectionBudget: perLoop))
+        }
+        self.port = port
+    }
+
+    public func start() {
+        for l in loops { l.start() }
+    }
+
+    /// Stops accepting, sends GOAWAY on every connection, lets in-flight calls finish until the
+    /// grace period ends, then closes everything and returns.
+    public func shutdown() {
+        let deadline = cls_now_ns() &+ config.shutdownGraceNanos
+        for l in loops { l.send(.shutdown(deadline: deadline)) }
+        for l in loops { l.waitUntilFinished() }
+    }
+}

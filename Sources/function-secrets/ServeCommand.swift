@@ -1,0 +1,71 @@
+import CLinuxShims
+import FunctionSDK
+import GRPC
+import HTTP2
+import Glibc
+import Transport
+
+/// `function-secrets serve`: wires the function into gRPC, gRPC into the transport, and waits for
+/// SIGTERM or SIGINT to shut down gracefully.
+enum ServeCommand {
+    static func run(_ options: ServeOptions, function: some CompositionFunction) -> Int32 {
+        let log = Logger(debug: options.debug)
+        guard options.insecure else {
+            if options.tlsCertsDir == nil {
+                log.log(.error, "cannot serve: no credentials provided: pass --insecure for cleartext HTTP/2, or --tls-certs-dir (env TLS_SERVER_CERTS_DIR) with tls.crt, tls.key and ca.crt")
+            } else {
+                log.log(.error, "cannot serve: TLS is not supported by this build yet; pass --insecure")
+            }
+            return 1
+        }
+        let address: ListenAddress
+        do {
+            address = try ListenAddress.parse(options.address)
+        } catch {
+            log.log(.error, "cannot serve: \(error)")
+            return 2
+        }
+
+        cls_ignore_sigpipe()
+        // Block the signals before the loops start so that only the signalfd sees them.
+        let signalFd = cls_signalfd_term()
+
+        var grpcOptions = ServerOptions()
+        grpcOptions.maxReceiveMessageSize = options.maxRecvMessageSizeMB << 20
+        grpcOptions.onHandlerError = { text in log.log(.error, "handler failed", [("call", text)]) }
+        let server = Server(router: Router(FunctionRunnerService.services(for: function)), options: grpcOptions)
+
+        var config = ServerConfiguration(address: address, loops: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        config.log = { level, message in
+            let l: Logger.Level = switch level {
+            case .debug: .debug
+            case .info: .info
+            case .warning: .warning
+            case .error: .error
+            }
+            log.log(l, message)
+        }
+        let tcp: TCPServer
+        do {
+            tcp = try TCPServer(config: config, factory: server)
+        } catch {
+            log.log(.error, "cannot serve: \(error)")
+            return 1
+        }
+        tcp.start()
+        log.log(.info, "serving", [("address", ListenAddress(host: address.host, port: tcp.port).description),
+                                   ("transport", "h2c"), ("loops", String(config.loops)),
+                                   ("maxRecvMessageSize", String(grpcOptions.maxReceiveMessageSize))])
+        if signalFd >= 0 {
+            var pfd = pollfd(fd: signalFd, events: Int16(POLLIN), revents: 0)
+            while poll(&pfd, 1, -1) < 0 && errno == EINTR {}
+            let signo = cls_signalfd_read(signalFd)
+            log.log(.info, "shutting down", [("signal", String(signo))])
+        } else {
+            while true { pause() }
+        }
+        tcp.shutdown()
+        log.log(.info, "stopped")
+        return 0
+    }
+}

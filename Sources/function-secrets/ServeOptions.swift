@@ -1,0 +1,73 @@
+/// The command line of `serve`, with function-sdk-go's flag names (protocol.md §5).
+struct ServeOptions {
+    var address = ":9443"
+    var insecure = false
+    var tlsCertsDir: String?
+    var debug = false
+    var maxRecvMessageSizeMB = 4
+    var metricsAddress = ":8080"
+
+    struct UsageError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static let usage = """
+    usage: function-secrets [serve] [flags]
+           function-secrets render CLAIM.yaml [flags]
+
+    Serves the function-secrets Crossplane composition function over gRPC (HTTP/2).
+
+    flags:
+      --address ADDR                 listen address (default ":9443", all interfaces, IPv4 and IPv6)
+      --insecure                     serve cleartext HTTP/2 (h2c) without TLS; wins over --tls-certs-dir
+      --tls-certs-dir DIR            directory with tls.crt, tls.key and ca.crt for mTLS
+                                     (env TLS_SERVER_CERTS_DIR; alias --tls-server-certs-dir)
+      --max-recv-message-size MB     largest request message accepted, in MB (default 4)
+      --network tcp                  accepted for compatibility; only tcp is supported
+      -d, --debug                    human-readable debug logs instead of JSON
+      -h, --help                     show this help
+    """
+
+    static func parse(_ args: [String], environment: [String: String]) throws -> ServeOptions {
+        var o = ServeOptions()
+        o.tlsCertsDir = environment["TLS_SERVER_CERTS_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+        var i = 0
+        func value(_ flag: String) throws -> String {
+            i += 1
+            guard i < args.count else { throw UsageError(description: "flag \(flag) needs a value") }
+            return args[i]
+        }
+        while i < args.count {
+            var arg = args[i]
+            var inline: String?
+            if arg.hasPrefix("--"), let eq = arg.firstIndex(of: "=") {
+                inline = String(arg[arg.index(after: eq)...])
+                arg = String(arg[..<eq])
+            }
+            func take() throws -> String {
+                if let v = inline { return v }
+                return try value(arg)
+            }
+            switch arg {
+            case "--address": o.address = try take()
+            case "--insecure": o.insecure = inline.map { $0 != "false" } ?? true
+            case "--tls-certs-dir", "--tls-server-certs-dir": o.tlsCertsDir = try take()
+            case "-d", "--debug": o.debug = inline.map { $0 != "false" } ?? true
+            case "--max-recv-message-size":
+                let v = try take()
+                guard let n = Int(v), n > 0, n <= 2047 else {
+                    throw UsageError(description: "--max-recv-message-size must be a whole number of MB from 1 to 2047, got \"\(v)\"")
+                }
+                o.maxRecvMessageSizeMB = n
+            case "--metrics-address": o.metricsAddress = try take()
+            case "--network":
+                let v = try take()
+                guard v == "tcp" else { throw UsageError(description: "--network supports only tcp, got \"\(v)\"") }
+            default:
+                throw UsageError(description: "unknown flag \"\(args[i])\"")
+            }
+            i += 1
+        }
+        return o
+    }
+}

@@ -29,8 +29,9 @@ let package = Package(
             dependencies: ["FunctionSDK", "Compositions", "Transport", "GRPC", "HTTP2"]
         ),
         .testTarget(name: "HPACKTests", dependencies: ["HPACK"]),
-        .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2", "HPACK"]),
-        .testTarget(name: "GRPCTests", dependencies: ["GRPC", "HTTP2", "HPACK"]),
+        .target(name: "HTTP2TestSupport", dependencies: ["HTTP2", "HPACK"], path: "Tests/HTTP2TestSupport"),
+        .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2", "HPACK", "HTTP2TestSupport"]),
+        .testTarget(name: "GRPCTests", dependencies: ["GRPC", "HTTP2", "HPACK", "HTTP2TestSupport"]),
         .testTarget(
             name: "FunctionSDKTests",
             dependencies: ["FunctionSDK", .product(name: "SwiftProtobuf", package: "swift-protobuf")],

@@ -34,9 +34,12 @@ let package = Package(
         .testTarget(name: "GRPCTests", dependencies: ["GRPC", "HTTP2", "HPACK", "HTTP2TestSupport"]),
         .testTarget(
             name: "FunctionSDKTests",
-            dependencies: ["FunctionSDK", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
-            exclude: ["Fixtures"]
+            dependencies: ["FunctionSDK", "GRPC", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
-        .testTarget(name: "InteropTests", exclude: ["Clients"]),
+        .testTarget(
+            name: "InteropTests",
+            dependencies: ["FunctionSDK", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Clients"]
+        ),
     ]
 )

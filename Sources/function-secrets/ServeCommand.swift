@@ -33,6 +33,8 @@ enum ServeCommand {
         var grpcOptions = ServerOptions()
         grpcOptions.maxReceiveMessageSize = options.maxRecvMessageSizeMB << 20
         grpcOptions.onHandlerError = { text in log.log(.error, "handler failed", [("call", text)]) }
+        let stats = CallStatistics()
+        grpcOptions.onCallFinished = { _, code, _ in stats.record(code) }
         let server = Server(router: Router(FunctionRunnerService.services(for: function)), options: grpcOptions)
 
         var config = ServerConfiguration(address: address, loops: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
@@ -65,7 +67,7 @@ enum ServeCommand {
             while true { pause() }
         }
         tcp.shutdown()
-        log.log(.info, "stopped")
+        log.log(.info, "stopped", [("callsByStatus", stats.json)])
         return 0
     }
 }

@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+
+/// The real binary on 127.0.0.1, driven by real clients: grpcio (the gRPC C core), grpc-go (the
+/// stack Crossplane core uses), curl and h2load.
+@Suite("interop with real clients")
+struct GRPCClientTests {
+    @Test("grpcio and raw-frame cases (Clients/test_grpcio.py)")
+    func grpcio() throws {
+        if let why = Tools.pythonClientsMissing { Issue.record(Comment(rawValue: why)); return }
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let r = try Subprocess.run([Tools.python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_grpcio.py"],
+                                   environment: ["FS_ADDRESS": server.address], cwd: ServerProcess.clients, timeout: 300)
+        #expect(r.status == 0, Comment(rawValue: r.text))
+        #expect(r.stdout.contains(" passed"), Comment(rawValue: r.text))
+    }
+
+    @Test("grpc-go client: v1, v1beta1 and 2,000 calls at 10 in flight on one connection")
+    func grpcGo() throws {
+        if let why = Tools.missing(["go"]) { Issue.record(Comment(rawValue: why)); return }
+        let dir = try RequestBodies.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let client = dir.appendingPathComponent("goclient")
+        let build = try Subprocess.run([ServerProcess.clients.appendingPathComponent("goclient/build.sh").path, client.path], timeout: 300)
+        try #require(build.status == 0, Comment(rawValue: build.text))
+        let body = try RequestBodies.write(try RequestBodies.passThrough(tag: "go-tag"), in: dir)
+        let server = try ServerProcess()
+        defer { server.stop() }
+        for proto in ["v1", "v1beta1"] {
+            let r = try Subprocess.run([client.path, "-addr", server.address, "-body", body.raw.path,
+                                        "-path", "/apiextensions.fn.proto.\(proto).FunctionRunnerService/RunFunction"])
+            #expect(r.status == 0, Comment(rawValue: r.text))
+        }
+        let load = try Subprocess.run([client.path, "-addr", server.address, "-body", body.raw.path, "-n", "2000", "-c", "10"])
+        #expect(load.status == 0, Comment(rawValue: load.text))
+        #expect(load.stdout.contains("\"ok\":2000"), Comment(rawValue: load.text))
+    }
+
+    @Test("curl --http2-prior-knowledge: a gRPC call, and a plain GET answered with 415")
+    func curl() throws {
+        if let why = Tools.missing(["curl"]) { Issue.record(Comment(rawValue: why)); return }
+        let dir = try RequestBodies.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let body = try RequestBodies.write(try RequestBodies.passThrough(), in: dir)
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let url = "http://\(server.address)/apiextensions.fn.proto.v1.FunctionRunnerService/RunFunction"
+        let out = dir.appendingPathComponent("response.grpc")
+        let r = try Subprocess.run(["curl", "-sS", "--max-time", "10", "--http2-prior-knowledge", "--data-binary", "@\(body.framed.path)",
+                                    "-H", "content-type: application/grpc", "-H", "te: trailers", "-o", out.path,
+                                    "-w", "%{http_version} %{response_code} grpc-status=%header{grpc-status}", url])
+        #expect(r.stdout == "2 200 grpc-status=0", Comment(rawValue: r.text))
+        let response = try Data(contentsOf: out)
+        #expect(response.count > 5 && response[0] == 0)
+        let get = try Subprocess.run(["curl", "-sS", "--max-time", "10", "--http2-prior-knowledge", "-w", "\n%{response_code}",
+                                      "http://\(server.address)/"])
+        #expect(get.stdout.hasSuffix("\n415"), Comment(rawValue: get.text))
+        #expect(get.stdout.contains("application/grpc"))
+    }
+
+    @Test("h2load: 1 connection x 100 streams for 10 s, every call grpc-status 0")
+    func h2load() throws {
+        if let why = Tools.missing(["h2load"]) { Issue.record(Comment(rawValue: why)); return }
+        let dir = try RequestBodies.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let body = try RequestBodies.write(try RequestBodies.passThrough(), in: dir)
+        let server = try ServerProcess()
+        let r = try Subprocess.run(["h2load", "-D", "10", "-c", "1", "-m", "100", "-d", body.framed.path,
+                                    "-H", "content-type: application/grpc", "-H", "te: trailers",
+                                    "http://\(server.address)/apiextensions.fn.proto.v1.FunctionRunnerService/RunFunction"], timeout: 60)
+        #expect(server.stop() == 0)
+        #expect(r.status == 0, Comment(rawValue: r.text))
+        let line = r.stdout.split(separator: "\n").first { $0.hasPrefix("requests:") }.map(String.init) ?? ""
+        let succeeded = line.split(separator: ",").first { $0.contains("succeeded") }
+            .flatMap { Int($0.trimmingCharacters(in: .whitespaces).split(separator: " ")[0]) } ?? 0
+        #expect(succeeded > 1000, Comment(rawValue: r.text))
+        #expect(line.contains(" 0 failed, 0 errored"), Comment(rawValue: r.text))
+        // The server's own count: every call it finished had grpc-status 0, and it finished at least
+        // as many as h2load saw complete.
+        let counts = server.callsByStatus()
+        #expect(Set(counts.keys) == ["0"], Comment(rawValue: server.log))
+        #expect((counts["0"] ?? 0) >= succeeded)
+    }
+}
+
+@Suite("command line")
+struct CommandLineTests {
+    @Test("no --insecure and no TLS directory: exits 1 saying no credentials were provided")
+    func noCredentials() throws {
+        let r = try Subprocess.run([ServerProcess.binary.path, "--address", "127.0.0.1:0"],
+                                   environment: ["TLS_SERVER_CERTS_DIR": ""], timeout: 10)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("no credentials provided"), Comment(rawValue: r.text))
+    }
+
+    @Test("an unknown flag or a bad size: exit 2 with the reason and the usage")
+    func badFlags() throws {
+        let unknown = try Subprocess.run([ServerProcess.binary.path, "--insecure", "--bogus"], timeout: 10)
+        #expect(unknown.status == 2 && unknown.stderr.contains("unknown flag \"--bogus\""))
+        let size = try Subprocess.run([ServerProcess.binary.path, "--insecure", "--max-recv-message-size", "four"], timeout: 10)
+        #expect(size.status == 2 && size.stderr.contains("--max-recv-message-size must be a whole number of MB"))
+    }
+
+    @Test("--max-recv-message-size 8 serves a 6 MiB request that the default 4 refuses")
+    func biggerLimit() throws {
+        if let why = Tools.pythonClientsMissing { Issue.record(Comment(rawValue: why)); return }
+        let server = try ServerProcess(["--max-recv-message-size", "8"])
+        defer { server.stop() }
+        let script = """
+        import grpc
+        ch = grpc.insecure_channel('\(server.address)', options=[('grpc.max_receive_message_length', 16<<20)])
+        call = ch.unary_unary('/apiextensions.fn.proto.v1.FunctionRunnerService/RunFunction')
+        big = b'\\x22\\x80\\x80\\x80\\x03' + b'\\x00' * (6 << 20)   # field 4 (input), 6 MiB
+        print(len(call(big, timeout=20)))
+        """
+        let r = try Subprocess.run([Tools.python, "-c", script], timeout: 60)
+        #expect(r.status == 0, Comment(rawValue: r.text))
+    }
+
+    @Test("SIGTERM: exits 0 after logging the call counts")
+    func sigterm() throws {
+        let server = try ServerProcess()
+        #expect(server.stop() == 0)
+        #expect(server.log.contains("\"msg\":\"stopped\""))
+    }
+}

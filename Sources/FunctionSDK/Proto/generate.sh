@@ -4,6 +4,7 @@
 #
 #   Sources/FunctionSDK/Proto/generate.sh            # builds protoc-gen-swift if needed, then generates
 #   PROTOC_GEN_SWIFT=/path/to/protoc-gen-swift Sources/FunctionSDK/Proto/generate.sh
+#   Sources/FunctionSDK/Proto/generate.sh --check   # regenerate into a temporary folder and diff
 #
 # Needs Debian's protobuf-compiler (protoc and the well-known .proto files). protoc-gen-swift is
 # built from the swift-protobuf version Package.swift resolves, in a scratch folder outside git.
@@ -28,6 +29,13 @@ for v in v1 v1beta1; do
     -I "$here" "$here/$v/run_function.proto"
   mv "$tmp/$v/run_function.pb.swift" "$tmp/${v}_run_function.pb.swift"
 done
+if [ "${1:-}" = "--check" ]; then
+  for f in "$tmp"/*.pb.swift; do
+    diff -u "$out/$(basename "$f")" "$f" >&2 || { echo "generate.sh: $(basename "$f") is stale; run generate.sh and commit" >&2; exit 1; }
+  done
+  echo "generated code is current"
+  exit 0
+fi
 rm -f "$out"/*.pb.swift
 mkdir -p "$out"
 cp "$tmp"/*.pb.swift "$out/"

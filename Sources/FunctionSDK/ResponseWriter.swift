@@ -14,11 +14,7 @@ public struct ResponseWriter: Sendable {
     /// `meta`: the echoed tag and the TTL (seconds 0 and nanos 0: no TTL).
     public mutating func meta(tag: String, ttlSeconds: Int64, ttlNanos: Int32 = 0) {
         var meta: [UInt8] = []
-        if !tag.isEmpty {
-            WireFormat.appendTag(1, .lengthDelimited, to: &meta)
-            WireFormat.appendVarint(UInt64(tag.utf8.count), to: &meta)
-            meta.append(contentsOf: tag.utf8)
-        }
+        if !tag.isEmpty { WireFormat.appendField(1, tag.utf8, to: &meta) }
         if ttlSeconds != 0 || ttlNanos != 0 {
             var d: [UInt8] = []
             if ttlSeconds != 0 {
@@ -29,24 +25,20 @@ public struct ResponseWriter: Sendable {
                 WireFormat.appendTag(2, .varint, to: &d)
                 WireFormat.appendVarint(UInt64(bitPattern: Int64(ttlNanos)), to: &d)
             }
-            WireFormat.appendTag(2, .lengthDelimited, to: &meta)
-            WireFormat.appendVarint(UInt64(d.count), to: &meta)
-            meta += d
+            WireFormat.appendField(2, d, to: &meta)
         }
-        raw(Field.meta, meta[...])
+        raw(Field.meta, meta)
     }
 
     /// A length-delimited field whose payload is given as bytes (copied verbatim).
-    public mutating func raw(_ field: Int, _ payload: ArraySlice<UInt8>) {
-        WireFormat.appendTag(field, .lengthDelimited, to: &bytes)
-        WireFormat.appendVarint(UInt64(payload.count), to: &bytes)
-        bytes.append(contentsOf: payload)
+    public mutating func raw<C: Collection>(_ field: Int, _ payload: C) where C.Element == UInt8 {
+        WireFormat.appendField(field, payload, to: &bytes)
     }
 
     /// A length-delimited field holding a message encoded by swift-protobuf (small messages only:
     /// results, conditions).
     public mutating func message(_ field: Int, _ message: some SwiftProtobuf.Message) throws {
         let encoded: [UInt8] = try message.serializedBytes()
-        raw(field, encoded[...])
+        raw(field, encoded)
     }
 }

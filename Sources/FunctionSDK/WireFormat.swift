@@ -93,6 +93,24 @@ public enum WireFormat {
         return n
     }
 
+    /// A length-delimited field: tag, length, payload.
+    @inline(__always)
+    public static func appendField<C: Collection>(_ number: Int, _ payload: C, to out: inout [UInt8]) where C.Element == UInt8 {
+        appendTag(number, .lengthDelimited, to: &out)
+        appendVarint(UInt64(payload.count), to: &out)
+        out.append(contentsOf: payload)
+    }
+
+    /// A `map<string, bytes-or-message>` entry as field `number`: key in field 1, value in field 2.
+    public static func appendMapEntry<C: Collection>(_ number: Int, key: String, value: C, to out: inout [UInt8]) where C.Element == UInt8 {
+        let k = key.utf8.count
+        let entrySize = 1 + varintSize(UInt64(k)) + k + 1 + varintSize(UInt64(value.count)) + value.count
+        appendTag(number, .lengthDelimited, to: &out)
+        appendVarint(UInt64(entrySize), to: &out)
+        appendField(1, key.utf8, to: &out)
+        appendField(2, value, to: &out)
+    }
+
     @inline(__always)
     public static func appendTag(_ number: Int, _ type: WireType, to out: inout [UInt8]) {
         appendVarint(UInt64(number << 3) | UInt64(type.rawValue), to: &out)

@@ -1,0 +1,109 @@
+/// A JSON value as Crossplane carries it in `google.protobuf.Struct`: numbers are doubles, objects
+/// keep their keys in insertion order (templates read in the order they were written; the canonical
+/// emitters sort). Literals build values directly, so a template reads like the YAML it produces:
+///
+///     ["forProvider": ["region": "us-east-1", "minSize": 3, "tags": ["a": "b"]]]
+///
+/// In object literals a `nil`, `""` or `[]` value drops its key: composed objects never carry empty
+/// fields they do not mean (spec §1 rule 3). An empty object `{}` is kept.
+public enum JSON: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case list([JSON])
+    case object(Object)
+
+    public struct Object: Sendable, Equatable {
+        public var entries: [(key: String, value: JSON)]
+
+        public init(_ entries: [(key: String, value: JSON)] = []) { self.entries = entries }
+
+        public static func == (a: Object, b: Object) -> Bool {
+            guard a.entries.count == b.entries.count else { return false }
+            // Order-insensitive, as JSON objects are.
+            for (k, v) in a.entries where b[k] != v { return false }
+            return true
+        }
+
+        public subscript(key: String) -> JSON? {
+            get {
+                for e in entries where e.key == key { return e.value }
+                return nil
+            }
+            set {
+                if let i = entries.firstIndex(where: { $0.key == key }) {
+                    if let v = newValue { entries[i].value = v } else { entries.remove(at: i) }
+                } else if let v = newValue {
+                    entries.append((key, v))
+                }
+            }
+        }
+
+        public var isEmpty: Bool { entries.isEmpty }
+        public var keys: [String] { entries.map(\.key) }
+    }
+
+    // MARK: Access
+
+    public subscript(key: String) -> JSON? {
+        if case .object(let o) = self { return o[key] }
+        return nil
+    }
+
+    public subscript(path path: [String]) -> JSON? {
+        var v: JSON? = self
+        for k in path { v = v?[k] }
+        return v
+    }
+
+    public var string: String? { if case .string(let s) = self { return s } else { return nil } }
+    public var bool: Bool? { if case .bool(let b) = self { return b } else { return nil } }
+    public var number: Double? { if case .number(let n) = self { return n } else { return nil } }
+    public var list: [JSON]? { if case .list(let l) = self { return l } else { return nil } }
+    public var object: Object? { if case .object(let o) = self { return o } else { return nil } }
+    public var isNull: Bool { if case .null = self { return true } else { return false } }
+
+    /// A whole number that fits in Int (JSON numbers are doubles on the wire).
+    public var integer: Int? {
+        guard case .number(let n) = self, n.rounded() == n, abs(n) < 9.0e15 else { return nil }
+        return Int(n)
+    }
+
+    /// Whether an object literal drops this value (nil, "", []).
+    var isOmittedInLiterals: Bool {
+        switch self {
+        case .string(let s): return s.isEmpty
+        case .list(let l): return l.isEmpty
+        default: return false
+        }
+    }
+}
+
+extension JSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
+    ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral {
+    public init(stringLiteral s: String) { self = .string(s) }
+    public init(integerLiteral n: Int) { self = .number(Double(n)) }
+    public init(floatLiteral n: Double) { self = .number(n) }
+    public init(booleanLiteral b: Bool) { self = .bool(b) }
+    public init(arrayLiteral elements: JSON...) { self = .list(elements) }
+    public init(nilLiteral: ()) { self = .null }
+    public init(dictionaryLiteral elements: (String, JSON?)...) {
+        var o = Object()
+        o.entries.reserveCapacity(elements.count)
+        for (k, v) in elements {
+            guard let v, !v.isNull, !v.isOmittedInLiterals else { continue }
+            o.entries.append((k, v))
+        }
+        self = .object(o)
+    }
+}
+
+extension JSON {
+    public init(_ s: String) { self = .string(s) }
+    public init(_ n: Int) { self = .number(Double(n)) }
+    public init(_ b: Bool) { self = .bool(b) }
+    public init(_ l: [JSON]) { self = .list(l) }
+    public init(_ o: Object) { self = .object(o) }
+    public static func strings(_ l: [String]) -> JSON { .list(l.map(JSON.string)) }
+}

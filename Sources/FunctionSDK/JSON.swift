@@ -89,13 +89,23 @@ extension JSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Express
     public init(arrayLiteral elements: JSON...) { self = .list(elements) }
     public init(nilLiteral: ()) { self = .null }
     public init(dictionaryLiteral elements: (String, JSON?)...) {
-        var o = Object()
-        o.entries.reserveCapacity(elements.count)
+        self = .object(Object(pairs: elements))
+    }
+}
+
+extension JSON.Object: ExpressibleByDictionaryLiteral {
+    public init(dictionaryLiteral elements: (String, JSON?)...) {
+        self.init(pairs: elements)
+    }
+
+    init(pairs elements: [(String, JSON?)]) {
+        var entries: [(key: String, value: JSON)] = []
+        entries.reserveCapacity(elements.count)
         for (k, v) in elements {
             guard let v, !v.isNull, !v.isOmittedInLiterals else { continue }
-            o.entries.append((k, v))
+            entries.append((k, v))
         }
-        self = .object(o)
+        self.init(entries)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Compositions
 import FunctionSDK
 
 // A bare flag list means `serve`: Crossplane starts the image with no arguments, and render's
@@ -11,7 +12,7 @@ if args.contains("-h") || args.contains("--help") {
 }
 do {
     let options = try ServeOptions.parse(args, environment: ProcessInfo.processInfo.environment)
-    exit(ServeCommand.run(options, function: PassThroughFunction()))
+    exit(ServeCommand.run(options, function: SecretsFunction()))
 } catch {
     FileHandle.standardError.write(Data("function-secrets: \(error)\n\n\(ServeOptions.usage)\n".utf8))
     exit(2)

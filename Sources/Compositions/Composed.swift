@@ -1,0 +1,65 @@
+import FunctionSDK
+
+/// One resource a claim asks for: its key in `desired.resources`, where it comes from (for collision
+/// messages, compositions.md §11.3), the partial object, and what it waits for (§8).
+public struct Composed: Sendable {
+    public var key: String
+    public var origin: String
+    public var object: JSON.Object
+    /// Preconditions that must hold before a gated resource is rendered, in attribution order.
+    public var gates: [Gate] = []
+    /// Kinds that never report Ready are Ready at once (§9.1).
+    public var readyAtOnce = false
+
+    public init(key: String, origin: String? = nil, object: JSON.Object) {
+        self.key = key
+        self.origin = origin ?? "the \(key) resource"
+        self.object = object
+    }
+
+    public var name: String { object["metadata"]?["name"]?.string ?? key }
+
+    public func origin(_ o: String) -> Composed { var c = self; c.origin = o; return c }
+    public func gated(by gates: [Gate]) -> Composed { var c = self; c.gates = gates; return c }
+}
+
+/// A precondition of a gated resource: an observed resource that must be Ready.
+public struct Gate: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable { case externalSecretsOperator, namespace(String) }
+    public var kind: Kind
+    /// The key of the observed resource that must be Ready.
+    public var key: String
+}
+
+/// Anything a template can list: typed resources convert themselves to `Composed`.
+public protocol ComposedConvertible {
+    var composed: Composed { get }
+}
+
+extension Composed: ComposedConvertible {
+    public var composed: Composed { self }
+}
+
+/// Lets a template list its resources with `if` and `for`, in the order they are composed.
+@resultBuilder
+public enum ResourcesBuilder {
+    public static func buildExpression(_ r: some ComposedConvertible) -> [Composed] { [r.composed] }
+    public static func buildExpression(_ rs: [Composed]) -> [Composed] { rs }
+    public static func buildBlock(_ parts: [Composed]...) -> [Composed] { parts.flatMap { $0 } }
+    public static func buildOptional(_ part: [Composed]?) -> [Composed] { part ?? [] }
+    public static func buildEither(first: [Composed]) -> [Composed] { first }
+    public static func buildEither(second: [Composed]) -> [Composed] { second }
+    public static func buildArray(_ parts: [[Composed]]) -> [Composed] { parts.flatMap { $0 } }
+}
+
+/// `metadata` with the name, an optional external-name annotation and labels (§1 rule 2).
+func metadata(name: String, externalName: String? = nil, labels: JSON? = nil) -> JSON {
+    [
+        "name": .string(name),
+        "annotations": externalName.map { ["crossplane.io/external-name": .string($0)] },
+        "labels": labels,
+    ]
+}
+
+/// `{matchControllerRef: true}`: select the resource of the same XR.
+let matchControllerRef: JSON = ["matchControllerRef": true]

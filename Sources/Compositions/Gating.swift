@@ -1,0 +1,52 @@
+import FunctionSDK
+
+/// §8: ESO objects wait for ESO (and their namespace) in the new cluster, and say so in a condition.
+enum Gating {
+    /// The resources to render: everything ungated, gated ones whose preconditions hold, and gated
+    /// ones that already exist (gating never drops them again).
+    static func rendered(_ resources: [Composed], observed: [String: ObservedResource]) -> [Composed] {
+        resources.filter { firstUnmet($0, observed: observed) == nil }
+    }
+
+    static func firstUnmet(_ c: Composed, observed: [String: ObservedResource]) -> Gate? {
+        if c.gates.isEmpty || observed[c.key] != nil { return nil }
+        return c.gates.first { observed[$0.key]?.isReady != true }
+    }
+
+    /// The `ExternalSecretsComposed` condition of §8.2.
+    static func condition(for cluster: ClusterClaim, resources: [Composed]) -> Condition {
+        var c = Condition()
+        c.type = "ExternalSecretsComposed"
+        c.target = .compositeAndClaim
+        let requested = resources.filter { $0.origin == "the ClusterSecretStore" || $0.origin.hasPrefix("spec.parameters.apps.externalSecrets.secrets[") }
+        var held: [(key: String, gate: Gate)] = []
+        for r in requested {
+            if let g = firstUnmet(r, observed: cluster.claim.observed) { held.append((r.key, g)) }
+        }
+        if requested.isEmpty {
+            c.status = .conditionTrue
+            c.reason = "NothingRequested"
+            c.message = "No ClusterSecretStore or ExternalSecret is requested."
+        } else if held.isEmpty {
+            c.status = .conditionTrue
+            c.reason = "Composed"
+            c.message = "All requested External Secrets Operator objects are composed."
+        } else {
+            c.status = .conditionFalse
+            let waitingForESO = held.filter { $0.gate.kind == .externalSecretsOperator }
+            c.reason = waitingForESO.isEmpty ? "WaitingForNamespace" : "WaitingForExternalSecretsOperator"
+            var sentences: [String] = []
+            if !waitingForESO.isEmpty {
+                sentences.append("Waiting for Release \(cluster.esoReleaseKey) to become Ready before composing \(waitingForESO.map(\.key).joined(separator: ", ")).")
+            }
+            for n in cluster.namespaces {
+                let keys = held.filter { $0.gate.kind == .namespace(n) }.map(\.key)
+                if !keys.isEmpty {
+                    sentences.append("Waiting for Object \(cluster.id)-ns-\(n) to become Ready before composing \(keys.joined(separator: ", ")).")
+                }
+            }
+            c.message = sentences.joined(separator: " ")
+        }
+        return c
+    }
+}

@@ -1,0 +1,98 @@
+import FunctionSDK
+
+/// A managed resource of a cloud provider family (`*.upbound.io`).
+struct ManagedResource: ComposedConvertible {
+    var key: String
+    var apiVersion: String
+    var kind: String
+    var name: String
+    var labels: JSON? = nil
+    var forProvider: JSON
+    /// Other `spec` fields (`writeConnectionSecretToRef`, ...), in order.
+    var spec: JSON.Object = JSON.Object()
+
+    var composed: Composed {
+        var s = JSON.Object([("forProvider", forProvider)])
+        s.entries += spec.entries
+        return Composed(key: key, object: JSON.Object([
+            ("apiVersion", .string(apiVersion)), ("kind", .string(kind)),
+            ("metadata", metadata(name: name, labels: labels)), ("spec", .object(s)),
+        ]))
+    }
+}
+
+/// A provider-helm Release in the new cluster (§6.2).
+struct Release: ComposedConvertible {
+    var key: String
+    var name: String
+    var externalName: String? = nil
+    var chart: JSON
+    var namespace: String
+    var set: [(name: String, value: String?)] = []
+    var providerConfig: String
+
+    var composed: Composed {
+        let values: [JSON] = set.map { ["name": .string($0.name), "value": $0.value.map(JSON.string)] }
+        return Composed(key: key, object: [
+            "apiVersion": "helm.crossplane.io/v1beta1",
+            "kind": "Release",
+            "metadata": metadata(name: name, externalName: externalName),
+            "spec": [
+                "forProvider": ["chart": chart, "set": .list(values), "namespace": .string(namespace)],
+                "rollbackLimit": 3,
+                "providerConfigRef": ["name": .string(providerConfig)],
+            ],
+        ])
+    }
+}
+
+/// A provider-kubernetes Object: a manifest applied through a ProviderConfig.
+struct KubernetesObject: ComposedConvertible {
+    var key: String
+    var name: String
+    var externalName: String? = nil
+    var manifest: JSON
+    var providerConfig: String
+    var references: [JSON] = []
+    /// Other `spec` fields after `providerConfigRef`.
+    var spec: JSON.Object = JSON.Object()
+
+    var composed: Composed {
+        var s: JSON.Object = [
+            "references": .list(references),
+            "forProvider": ["manifest": manifest],
+            "providerConfigRef": ["name": .string(providerConfig)],
+        ]
+        s.entries += spec.entries
+        return Composed(key: key, object: JSON.Object([
+            ("apiVersion", "kubernetes.crossplane.io/v1alpha2"), ("kind", "Object"),
+            ("metadata", metadata(name: name, externalName: externalName)), ("spec", .object(s)),
+        ]))
+    }
+}
+
+/// A ProviderConfig of provider-helm, provider-kubernetes or provider-sql: Ready at once (§9.1).
+struct ProviderConfig: ComposedConvertible {
+    var key: String
+    var apiVersion: String
+    var name: String
+    var spec: JSON
+
+    var composed: Composed {
+        var c = Composed(key: key, object: JSON.Object([
+            ("apiVersion", .string(apiVersion)), ("kind", "ProviderConfig"),
+            ("metadata", metadata(name: name)), ("spec", spec),
+        ]))
+        c.readyAtOnce = true
+        return c
+    }
+}
+
+/// `{patchesFrom: {...}, toFieldPath: ...}` of a provider-kubernetes Object.
+func patchFrom(apiVersion: String, kind: String, name: String, namespace: String? = nil, fieldPath: String, to: String) -> JSON {
+    [
+        "patchesFrom": ["apiVersion": .string(apiVersion), "kind": .string(kind), "name": .string(name),
+                        "namespace": namespace.map(JSON.string), "fieldPath": .string(fieldPath)],
+        "toFieldPath": .string(to),
+    ]
+}

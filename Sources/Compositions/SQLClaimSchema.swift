@@ -1,0 +1,39 @@
+import FunctionSDK
+
+/// The SQL fields of compositions.md §5 in table order, and the dependency checks of §11.2 rows 42-45.
+enum SQLClaimSchema {
+    static let parameters: [SchemaField] = [
+        SchemaField("version", .string(format: .postgresVersion), required: true),
+        SchemaField("size", .string(oneOf: ClusterClaimSchema.sizes)),
+        SchemaField("region", .string()),
+        SchemaField("databases", .array(.string(format: .dnsSubdomain))),
+        SchemaField("schemas", .array(.object([
+            SchemaField("database", .string(format: .dnsLabel), required: true),
+            SchemaField("sql", .string(), required: true),
+        ]))),
+        SchemaField("secrets", .object([
+            SchemaField("storeName", .string(format: .dnsSubdomain)),
+            SchemaField("pullRootPasswordKey", .string()),
+            SchemaField("pushToStore", .boolean),
+            SchemaField("pullToCluster", .string(format: .dnsSubdomain)),
+            SchemaField("pullToClusterNamespace", .string(format: .dnsLabel)),
+            SchemaField("daprComponents", .boolean),
+        ])),
+        SchemaField("dynatraceDashboard", .unchecked),
+    ]
+
+    static func checkParameters(_ parameters: JSON.Object, into checker: inout FieldChecker) {
+        for f in Self.parameters { checker.check(parameters[f.name], at: "spec.parameters.\(f.name)", f) }
+    }
+
+    static func checkDependencies(_ p: Reader, into problems: inout [String]) {
+        let s = p["secrets"]
+        let path = "spec.parameters.secrets"
+        func missing(_ field: String, needs other: String) { problems.append("\(path).\(field) is set but \(path).\(other) is missing") }
+        let hasStore = s["storeName"].string != nil
+        if s["pullToCluster"].string != nil && !hasStore { missing("pullToCluster", needs: "storeName") }
+        if s["pushToStore"].isTrue && !hasStore { missing("pushToStore", needs: "storeName") }
+        if s["pullRootPasswordKey"].string != nil && !hasStore { missing("pullRootPasswordKey", needs: "storeName") }
+        if s["daprComponents"].isTrue && s["pullToCluster"].string == nil { missing("daprComponents", needs: "pullToCluster") }
+    }
+}

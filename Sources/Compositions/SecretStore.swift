@@ -1,0 +1,78 @@
+import FunctionSDK
+
+/// The ClusterSecretStore Object of §6.3: exactly one backend block, named after its backend.
+struct SecretStore: ComposedConvertible {
+    let cluster: ClusterClaim
+
+    var e: Reader { cluster.eso }
+    var creds: Reader { cluster.creds }
+    var credsName: String? { creds["name"].string }
+
+    /// A SecretRef (§4) with its defaults: name from creds, namespace from creds or crossplane-system.
+    func secretRef(_ r: Reader, defaultKey: String) -> JSON {
+        ["name": r["name"].root?.string.map(JSON.string) ?? credsName.map(JSON.string),
+         "key": .string(r["key"].string ?? defaultKey),
+         "namespace": .string(r["namespace"].string ?? cluster.credsNamespace)]
+    }
+
+    var providerBlock: JSON {
+        switch cluster.backend {
+        case "aws":
+            return ["aws": [
+                "service": "SecretsManager", "region": "us-east-1",
+                "auth": ["secretRef": [
+                    "accessKeyIDSecretRef": ["name": credsName.map(JSON.string), "key": .string(e["awsAccessKeyIDKey"].string ?? "accessKeyID"),
+                                             "namespace": .string(cluster.credsNamespace)],
+                    "secretAccessKeySecretRef": ["name": credsName.map(JSON.string), "key": .string(e["awsSecretAccessKeyKey"].string ?? "secretAccessKey"),
+                                                 "namespace": .string(cluster.credsNamespace)],
+                ]],
+            ]]
+        case "google":
+            return ["gcpsm": ["auth": ["secretRef": ["secretAccessKeySecretRef": [
+                "name": credsName.map(JSON.string), "key": e["googleCredentialsKey"].root, "namespace": .string(cluster.credsNamespace),
+            ]]]]]
+        case "azure":
+            return ["azurekv": ["authType": "ManagedIdentity", "vaultUrl": e["azureVaultUrl"].root]]
+        case "vault":
+            let v = e["vault"]
+            let auth: JSON = v["auth", "kubernetes"].isObject
+                ? ["kubernetes": ["mountPath": .string(v["auth", "kubernetes", "mountPath"].string ?? "kubernetes"),
+                                  "role": v["auth", "kubernetes", "role"].root]]
+                : ["tokenSecretRef": secretRef(v["auth", "tokenSecretRef"], defaultKey: "token")]
+            return ["vault": ["server": v["server"].root, "path": .string(v["path"].string ?? "secret"),
+                              "version": .string(v["version"].string ?? "v2"), "auth": auth]]
+        case "kubernetes":
+            let k = e["kubernetes"]
+            let ca = k["caProvider"]
+            return ["kubernetes": [
+                "server": ["url": k["url"].root,
+                           "caProvider": ["type": ca["type"].root, "name": ca["name"].root, "key": .string(ca["key"].string ?? "ca.crt"),
+                                          "namespace": .string(ca["namespace"].string ?? cluster.credsNamespace)]],
+                "auth": ["token": ["bearerToken": secretRef(k["bearerTokenSecretRef"], defaultKey: "token")]],
+                "remoteNamespace": .string(k["remoteNamespace"].string ?? "default"),
+            ]]
+        default:
+            let u = e["pulumi"]
+            return ["pulumi": ["organization": u["organization"].root, "project": u["project"].root, "environment": u["environment"].root,
+                               "accessToken": ["secretRef": secretRef(u["accessTokenSecretRef"], defaultKey: "PULUMI_ACCESS_TOKEN")]]]
+        }
+    }
+
+    var composed: Composed {
+        let id = cluster.id
+        let references: [JSON] = cluster.backend == "google"
+            ? [["patchesFrom": ["apiVersion": "gcp.upbound.io/v1beta1", "kind": "ProviderConfig", "name": "default", "fieldPath": "spec.projectID"],
+                "toFieldPath": "spec.provider.gcpsm.projectID"]]
+            : []
+        return KubernetesObject(
+            key: "\(id)-secret-store", name: "\(id)-secret-store", externalName: cluster.backend,
+            manifest: [
+                "apiVersion": .string(cluster.claim.input.externalSecretsAPIVersion),
+                "kind": "ClusterSecretStore",
+                "metadata": ["name": .string(cluster.backend)],
+                "spec": ["provider": providerBlock],
+            ],
+            providerConfig: id, references: references
+        ).composed.origin("the ClusterSecretStore")
+    }
+}

@@ -1,0 +1,167 @@
+import FunctionSDK
+
+/// function-secrets: renders ClusterClaims and SQLClaims (compositions.md). Validation runs in the
+/// stages of §11; a problem gives exactly one Fatal result and leaves everything else as it came.
+public struct SecretsFunction: CompositionFunction {
+    public init() {}
+
+    public func respond(to view: RequestView) throws -> [UInt8] {
+        let request = FunctionRequest(view)
+        let tag = try view.tag()
+        switch try render(request) {
+        case .fatal(let fatal, let ttl):
+            var w = ResponseWriter(capacity: view.bytes.count + 256)
+            w.meta(tag: tag, ttlSeconds: ttl.seconds, ttlNanos: ttl.nanos)
+            if let desired = view.payload(RequestView.Field.desired) { w.raw(ResponseWriter.Field.desired, desired) }
+            try w.message(ResponseWriter.Field.results, fatal)
+            Response.finish(&w, view)
+            return w.bytes
+        case .rendered(let state, let condition, let ttl):
+            var w = ResponseWriter(capacity: view.bytes.count + 16384)
+            w.meta(tag: tag, ttlSeconds: ttl.seconds, ttlNanos: ttl.nanos)
+            w.raw(ResponseWriter.Field.desired, try state.encode(request: request))
+            Response.finish(&w, view)
+            if let c = condition { try w.message(ResponseWriter.Field.conditions, c) }
+            return w.bytes
+        }
+    }
+
+    enum Outcome {
+        case fatal(Result, ttl: TTL)
+        case rendered(StateWriter, condition: Condition?, ttl: TTL)
+    }
+
+    struct TTL {
+        var seconds: Int64
+        var nanos: Int32
+        init(_ d: Duration?) {
+            guard let d else { seconds = 0; nanos = 0; return }
+            seconds = d.components.seconds
+            nanos = Int32(d.components.attoseconds / 1_000_000_000)
+        }
+    }
+
+    static func fatal(_ message: String, reason: String, target: Target) -> Result {
+        var r = Result()
+        r.severity = .fatal
+        r.message = message
+        r.reason = reason
+        r.target = target
+        return r
+    }
+
+    func render(_ request: FunctionRequest) throws -> Outcome {
+        // A1: the function input.
+        let input: FunctionInput
+        switch FunctionInput.parse(try request.input()) {
+        case .failure(let problem):
+            return .fatal(Self.fatal("function input: \(problem.message)", reason: "InvalidFunctionInput", target: .composite),
+                          ttl: TTL(.seconds(60)))
+        case .success(let i):
+            input = i
+        }
+        let ttl = TTL(input.ttl)
+
+        // A2: a composite of a kind we compose.
+        guard let observedXR = try request.observedComposite() else {
+            return .fatal(Self.fatal("the request has no observed composite resource", reason: "UnsupportedComposite", target: .composite), ttl: ttl)
+        }
+        let xr = JSON.object(observedXR.object)
+        let apiVersion = xr["apiVersion"]?.string ?? "", kind = xr["kind"]?.string ?? ""
+        let name = xr[path: ["metadata", "name"]]?.string ?? ""
+        guard apiVersion == Claim.group, kind == "CompositeCluster" || kind == "SQL" else {
+            return .fatal(Self.fatal(
+                "unsupported composite resource \(apiVersion) \(kind) \(CanonicalJSON.quoted(name)): this function composes \(Claim.group) CompositeCluster and SQL",
+                reason: "UnsupportedComposite", target: .composite), ttl: ttl)
+        }
+        let prefix = "\(kind) \(CanonicalJSON.quoted(name)): "
+        func invalid(_ problems: [String], reason: String = "InvalidParameters") -> Outcome {
+            .fatal(Self.fatal(prefix + problems.joined(separator: "; "), reason: reason, target: .compositeAndClaim), ttl: ttl)
+        }
+
+        // A3: the provider.
+        let provider: String
+        if let p = input.provider {
+            provider = p
+        } else if let label = xr[path: ["spec", "compositionSelector", "matchLabels", "provider"]], !label.isNull {
+            guard let s = label.string, FunctionInput.providers.contains(s) else {
+                return invalid(["spec.compositionSelector.matchLabels.provider must be one of aws, google, azure, got \(CanonicalJSON.encode(label))"])
+            }
+            provider = s
+        } else {
+            return invalid(["cannot determine the provider: the function input sets no provider and spec.compositionSelector.matchLabels.provider is not set"])
+        }
+
+        // B: every claim field, then the dependencies.
+        var checker = FieldChecker()
+        let spec = xr["spec"]
+        checker.check(spec?["id"], at: "spec.id", SchemaField("id", .string(format: .dnsLabel), required: true))
+        let parameters = spec?["parameters"]
+        switch parameters {
+        case nil, .null?:
+            checker.problems.append("spec.parameters is required")
+        case .object(let p)?:
+            if kind == "SQL" { SQLClaimSchema.checkParameters(p, into: &checker) } else { ClusterClaimSchema.checkParameters(p, into: &checker) }
+            if kind == "SQL" {
+                SQLClaimSchema.checkDependencies(Reader(parameters), into: &checker.problems)
+            } else {
+                ClusterClaimSchema.checkDependencies(Reader(parameters), provider: provider, input: input, into: &checker.problems)
+            }
+        case let other?:
+            checker.problems.append("spec.parameters must be an object, got \(CanonicalJSON.encode(other))")
+        }
+        if !checker.problems.isEmpty { return invalid(checker.problems) }
+
+        let claim = Claim(kind: kind, name: name, id: spec?["id"]?.string ?? "", provider: provider,
+                          namespace: Claim.namespace(of: observedXR.object), input: input,
+                          parameters: Reader(parameters), observed: try request.observedResources())
+        let resources: [Composed]
+        var state = StateWriter()
+        var condition: Condition?
+        if kind == "SQL" {
+            let sql = SQLClaim(claim: claim)
+            resources = sql.resources
+            state.compositeStatus = sql.status
+            state.compositeConnectionDetails = sql.connectionDetails
+        } else {
+            let cluster = ClusterClaim(claim: claim)
+            resources = cluster.resources
+            state.compositeStatus = cluster.status
+            state.compositeConnectionDetails = cluster.connectionDetails
+            condition = Gating.condition(for: cluster, resources: resources)
+        }
+
+        // C: collisions and name lengths.
+        let collisions = Self.collisions(resources)
+        if !collisions.isEmpty { return invalid(collisions, reason: "ResourceNameCollision") }
+
+        state.owned = Gating.rendered(resources, observed: claim.observed).map { c in
+            let ready: Ready = c.readyAtOnce || claim.ready(c.key) ? .true : .false
+            return OwnedResource(key: c.key, object: c.object, ready: ready)
+        }
+        var skeleton: JSON.Object = ["apiVersion": .string(apiVersion), "kind": .string(kind)]
+        skeleton["metadata"] = ["name": .string(name), "namespace": xr[path: ["metadata", "namespace"]]]
+        state.compositeSkeleton = skeleton
+        return .rendered(state, condition: condition, ttl: ttl)
+    }
+
+    /// Stage C (§11.3): T12 for a key produced twice, T13 for a name over 253 characters, in the
+    /// canonical order of their first origin.
+    static func collisions(_ resources: [Composed]) -> [String] {
+        var origins: [String: [String]] = [:]
+        for r in resources { origins[r.key, default: []].append(r.origin) }
+        var problems: [String] = []
+        var seen = Set<String>()
+        var longNames = Set<String>()
+        for r in resources where seen.insert(r.key).inserted {
+            let o = origins[r.key]!
+            if o.count > 1 {
+                problems.append("composed resource name \(CanonicalJSON.quoted(r.key)) is produced by both \(o[0]) and \(o[1])")
+            }
+            if r.name.utf8.count > 253, longNames.insert(r.name).inserted {
+                problems.append("composed resource name \(CanonicalJSON.quoted(r.name)) from \(r.origin) is longer than 253 characters")
+            }
+        }
+        return problems
+    }
+}

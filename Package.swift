@@ -37,6 +37,11 @@ let package = Package(
             dependencies: ["FunctionSDK", "GRPC", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
         .testTarget(
+            name: "CompositionsTests",
+            dependencies: ["Compositions", "FunctionSDK", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Golden"]
+        ),
+        .testTarget(
             name: "InteropTests",
             dependencies: ["FunctionSDK", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             exclude: ["Clients"]

@@ -1,0 +1,210 @@
+import Compositions
+import Foundation
+import FunctionSDK
+import SwiftProtobuf
+import Testing
+
+/// Sets (or with nil removes) a dotted path in a JSON object text.
+func edit(_ json: String, _ edits: [(String, Any?)]) -> String {
+    var root = try! JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
+    func apply(_ obj: inout [String: Any], _ path: ArraySlice<Substring>, _ value: Any?) {
+        let k = String(path.first!)
+        if path.count == 1 {
+            obj[k] = value
+            return
+        }
+        var child = obj[k] as? [String: Any] ?? [:]
+        apply(&child, path.dropFirst(), value)
+        obj[k] = child
+    }
+    for (path, value) in edits { apply(&root, ArraySlice(path.split(separator: ".")), value) }
+    return String(decoding: try! JSONSerialization.data(withJSONObject: root, options: [.sortedKeys]), as: UTF8.self)
+}
+
+struct BadInput: CustomTestStringConvertible, Sendable {
+    var row: String
+    var xr: String
+    var input: String?
+    var message: String
+    var reason = "InvalidParameters"
+    var target: Target = .compositeAndClaim
+    var testDescription: String { "row \(row)" }
+}
+
+let CC = #"CompositeCluster "cluster-8f5jz": "#
+let SQ = #"SQL "my-db-6gwtv": "#
+let ESO = "spec.parameters.apps.externalSecrets"
+let clusterXR = Claims.cluster(parameters: Claims.demoClusterParameters)
+let sqlXR = Claims.sql(parameters: Claims.demoSQLParameters)
+func cluster(_ e: [(String, Any?)], input: String? = Claims.input) -> (String, String?) { (edit(clusterXR, e), input) }
+func sql(_ e: [(String, Any?)]) -> String { edit(sqlXR, e) }
+let P = "spec.parameters."
+let E = "spec.parameters.apps.externalSecrets."
+let T5 = "must be a DNS label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)"
+let T6 = "must be a DNS subdomain (DNS labels joined by '.', at most 253 characters)"
+
+let badInputs: [BadInput] = [
+    BadInput(row: "1", xr: clusterXR, input: #"{"apiVersion":"template.fn.crossplane.io/v1beta1","kind":"Input"}"#,
+             message: #"function input: apiVersion and kind must be secrets.fn.crossplane.io/v1beta1 Input, got "template.fn.crossplane.io/v1beta1" "Input""#,
+             reason: "InvalidFunctionInput", target: .composite),
+    BadInput(row: "2", xr: clusterXR, input: Claims.input(#""waitForCRD":true"#), message: #"function input: unknown field "waitForCRD""#,
+             reason: "InvalidFunctionInput", target: .composite),
+    BadInput(row: "3", xr: clusterXR, input: Claims.input(#""provider":"civo""#),
+             message: #"function input: provider must be one of aws, google, azure, got "civo""#, reason: "InvalidFunctionInput", target: .composite),
+    BadInput(row: "4", xr: clusterXR, input: Claims.input(#""externalSecrets":{"apiVersion":"external-secrets.io/v1alpha1"}"#),
+             message: #"function input: externalSecrets.apiVersion must be one of external-secrets.io/v1beta1, external-secrets.io/v1, got "external-secrets.io/v1alpha1""#,
+             reason: "InvalidFunctionInput", target: .composite),
+    BadInput(row: "5", xr: clusterXR, input: Claims.input(#""externalSecrets":{"chartVersion":""}"#),
+             message: "function input: externalSecrets.chartVersion must not be empty", reason: "InvalidFunctionInput", target: .composite),
+    BadInput(row: "6", xr: clusterXR, input: Claims.input(#""waitForCRDs":"yes""#),
+             message: #"function input: waitForCRDs must be a boolean, got "yes""#, reason: "InvalidFunctionInput", target: .composite),
+    BadInput(row: "7", xr: clusterXR, input: Claims.input(#""ttl":"soon""#),
+             message: #"function input: ttl must be a duration such as "60s" or "1m30s", got "soon""#, reason: "InvalidFunctionInput", target: .composite),
+    BadInput(row: "9", xr: #"{"apiVersion":"example.org/v1","kind":"Widget","metadata":{"name":"w-1"}}"#, input: nil,
+             message: #"unsupported composite resource example.org/v1 Widget "w-1": this function composes devopstoolkitseries.com/v1alpha1 CompositeCluster and SQL"#,
+             reason: "UnsupportedComposite", target: .composite),
+    BadInput(row: "10", xr: edit(clusterXR, [("spec.compositionSelector", nil)]), input: nil,
+             message: CC + "cannot determine the provider: the function input sets no provider and spec.compositionSelector.matchLabels.provider is not set"),
+    BadInput(row: "11", xr: edit(clusterXR, [("spec.compositionSelector.matchLabels.provider", "civo")]), input: nil,
+             message: CC + #"spec.compositionSelector.matchLabels.provider must be one of aws, google, azure, got "civo""#),
+    BadInput(row: "12", xr: edit(clusterXR, [("spec.id", "")]), message: CC + "spec.id is required"),
+    BadInput(row: "13", xr: edit(clusterXR, [("spec.id", "A_Team")]), message: CC + #"spec.id \#(T5), got "A_Team""#),
+    BadInput(row: "14", xr: edit(clusterXR, [("spec.parameters", nil)]), message: CC + "spec.parameters is required"),
+    BadInput(row: "15", xr: edit(clusterXR, [("spec.parameters.nodeSize", nil)]), message: CC + "spec.parameters.nodeSize is required"),
+    BadInput(row: "16", xr: edit(clusterXR, [("spec.parameters.nodeSize", "huge")]),
+             message: CC + #"spec.parameters.nodeSize must be one of small, medium, large, got "huge""#),
+    BadInput(row: "17", xr: edit(clusterXR, [("spec.parameters.minNodeCount", -2)]), message: CC + "spec.parameters.minNodeCount must be at least 1, got -2"),
+    BadInput(row: "18", xr: edit(clusterXR, [("spec.parameters.minNodeCount", 2.5)]), message: CC + "spec.parameters.minNodeCount must be an integer, got 2.5"),
+    BadInput(row: "19", xr: edit(clusterXR, [("spec.parameters.namespaces", ["dev", "Prod"])]),
+             message: CC + #"spec.parameters.namespaces[1] \#(T5), got "Prod""#),
+    BadInput(row: "20", xr: edit(clusterXR, [("spec.parameters.apps.dapr.enabled", "yes")]),
+             message: CC + #"spec.parameters.apps.dapr.enabled must be a boolean, got "yes""#),
+    BadInput(row: "21", xr: edit(clusterXR, [("spec.parameters.apps.externalSecrets.secrets", [["fromSecret": "a", "toSecret": "b"]])]),
+             message: CC + "\(ESO).secrets[0].toNamespace is required"),
+    BadInput(row: "22", xr: edit(clusterXR, [("spec.parameters.apps.externalSecrets.secrets", [["fromSecret": "a", "toSecret": "Push_Secret", "toNamespace": "x"]])]),
+             message: CC + #"\#(ESO).secrets[0].toSecret \#(T6), got "Push_Secret""#),
+    BadInput(row: "23", xr: edit(clusterXR, [("spec.parameters.creds.keys", nil)]), message: CC + "spec.parameters.creds.keys is required"),
+    BadInput(row: "24", xr: edit(clusterXR, [("spec.parameters.creds.keys", [String]())]), message: CC + "spec.parameters.creds.keys must not be empty"),
+    BadInput(row: "25", xr: edit(clusterXR, [("spec.parameters.creds.keys", ["a b"])]),
+             message: CC + #"spec.parameters.creds.keys[0] must be a Secret data key (letters, digits, '-', '_' and '.'), got "a b""#),
+    BadInput(row: "26", xr: edit(clusterXR, [("spec.parameters.creds.name", nil)]), message: CC + "spec.parameters.creds.name is required"),
+    BadInput(row: "27", xr: edit(clusterXR, [(E + "storeProvider", "onepassword")]),
+             message: CC + #"\#(ESO).storeProvider must be one of aws, google, azure, vault, kubernetes, pulumi, got "onepassword""#),
+    BadInput(row: "28", xr: edit(clusterXR, [("spec.parameters.creds", nil)]),
+             message: CC + "spec.parameters.creds is required when the ClusterSecretStore uses the aws backend"),
+    BadInput(row: "29", xr: edit(clusterXR, [(E + "storeProvider", "google")]),
+             message: CC + "\(ESO).googleCredentialsKey is required when the ClusterSecretStore uses the google backend"),
+    BadInput(row: "30", xr: edit(clusterXR, [(E + "storeProvider", "azure")]),
+             message: CC + "\(ESO).azureVaultUrl is required when the ClusterSecretStore uses the azure backend"),
+    BadInput(row: "31", xr: edit(clusterXR, [(E + "storeProvider", "vault"), (E + "vault", ["auth": ["kubernetes": ["role": "eso"]]])]),
+             message: CC + "\(ESO).vault.server is required when the ClusterSecretStore uses the vault backend"),
+    BadInput(row: "32", xr: edit(clusterXR, [(E + "storeProvider", "vault"),
+                                             (E + "vault", ["server": "https://v", "auth": ["kubernetes": ["role": "eso"], "tokenSecretRef": ["name": "t"]]])]),
+             message: CC + "exactly one of \(ESO).vault.auth.kubernetes and \(ESO).vault.auth.tokenSecretRef must be set"),
+    BadInput(row: "33", xr: edit(clusterXR, [(E + "storeProvider", "vault"), (E + "vault", ["server": "https://v", "auth": ["kubernetes": [String: String]()]])]),
+             message: CC + "\(ESO).vault.auth.kubernetes.role is required when the ClusterSecretStore uses the vault backend"),
+    BadInput(row: "34", xr: edit(clusterXR, [("spec.parameters.creds", nil), (E + "storeProvider", "kubernetes"),
+                                             (E + "kubernetes", ["url": "https://seed", "caProvider": ["type": "Secret", "name": "ca"]])]),
+             message: CC + "\(ESO).kubernetes.bearerTokenSecretRef.name is required when the ClusterSecretStore uses the kubernetes backend"),
+    BadInput(row: "35", xr: edit(clusterXR, [(E + "storeProvider", "kubernetes"), (E + "kubernetes", ["caProvider": ["type": "File", "name": "ca"]])]),
+             message: CC + "\(ESO).kubernetes.caProvider.type must be one of Secret, ConfigMap, got \"File\"; \(ESO).kubernetes.url is required when the ClusterSecretStore uses the kubernetes backend"),
+    BadInput(row: "36", xr: edit(clusterXR, [(E + "storeProvider", "pulumi"), (E + "pulumi", ["project": "p", "environment": "e"])]),
+             input: Claims.input(#""externalSecrets":{"chartVersion":"0.10.0"}"#),
+             message: CC + "\(ESO).pulumi.organization is required when the ClusterSecretStore uses the pulumi backend"),
+    BadInput(row: "37", xr: edit(clusterXR, [(E + "storeProvider", "pulumi"), (E + "pulumi", ["organization": "o", "project": "p", "environment": "e"])]),
+             message: CC + #"\#(ESO).storeProvider "pulumi" needs External Secrets Operator 0.10.0 or later; set externalSecrets.chartVersion in the function input (now "0.9.11")"#),
+    BadInput(row: "37 pre-release", xr: edit(clusterXR, [(E + "storeProvider", "pulumi"), (E + "pulumi", ["organization": "o", "project": "p", "environment": "e"])]),
+             input: Claims.input(#""externalSecrets":{"chartVersion":"0.10.0-rc.1"}"#),
+             message: CC + #"\#(ESO).storeProvider "pulumi" needs External Secrets Operator 0.10.0 or later; set externalSecrets.chartVersion in the function input (now "0.10.0-rc.1")"#),
+    BadInput(row: "38", xr: sql([("spec.parameters.version", nil)]), message: SQ + "spec.parameters.version is required"),
+    BadInput(row: "39", xr: sql([("spec.parameters.size", "xl")]), message: SQ + #"spec.parameters.size must be one of small, medium, large, got "xl""#),
+    BadInput(row: "40", xr: sql([("spec.parameters.databases", ["my_db"])]), message: SQ + #"spec.parameters.databases[0] \#(T6), got "my_db""#),
+    BadInput(row: "41", xr: sql([("spec.parameters.schemas", [["database": "my-db"]])]), message: SQ + "spec.parameters.schemas[0].sql is required"),
+    BadInput(row: "42", xr: sql([("spec.parameters.secrets", ["pullToCluster": "a-team-cluster"])]),
+             message: SQ + "spec.parameters.secrets.pullToCluster is set but spec.parameters.secrets.storeName is missing"),
+    BadInput(row: "43", xr: sql([("spec.parameters.secrets", ["pushToStore": true])]),
+             message: SQ + "spec.parameters.secrets.pushToStore is set but spec.parameters.secrets.storeName is missing"),
+    BadInput(row: "44", xr: sql([("spec.parameters.secrets", ["pullRootPasswordKey": "k"])]),
+             message: SQ + "spec.parameters.secrets.pullRootPasswordKey is set but spec.parameters.secrets.storeName is missing"),
+    BadInput(row: "45", xr: sql([("spec.parameters.secrets", ["storeName": "aws", "daprComponents": true])]),
+             message: SQ + "spec.parameters.secrets.daprComponents is set but spec.parameters.secrets.pullToCluster is missing"),
+    BadInput(row: "46", xr: sql([("spec.parameters.secrets", ["storeName": "Aws", "pullToCluster": "a_b", "pullToClusterNamespace": "Prod"])]),
+             message: SQ + #"spec.parameters.secrets.storeName \#(T6), got "Aws"; spec.parameters.secrets.pullToCluster \#(T6), got "a_b"; spec.parameters.secrets.pullToClusterNamespace \#(T5), got "Prod""#),
+    BadInput(row: "15.2.2 version", xr: sql([("spec.parameters.version", "latest")]),
+             message: SQ + #"spec.parameters.version must be a PostgreSQL version such as "15" or "14.10", got "latest""#),
+    // §11.3 collisions.
+    BadInput(row: "C two toSecret", xr: edit(clusterXR, [(E + "secrets", [["fromSecret": "a", "toSecret": "push-secret", "toNamespace": "x"],
+                                                                          ["fromSecret": "b", "toSecret": "push-secret", "toNamespace": "y"]])]),
+             message: CC + #"composed resource name "a-team-cluster-secret-push-secret" is produced by both \#(ESO).secrets[0].toSecret and \#(ESO).secrets[1].toSecret"#,
+             reason: "ResourceNameCollision"),
+    BadInput(row: "C toSecret store", xr: edit(clusterXR, [(E + "secrets", [["fromSecret": "a", "toSecret": "a", "toNamespace": "x"],
+                                                                            ["fromSecret": "b", "toSecret": "b", "toNamespace": "y"],
+                                                                            ["fromSecret": "c", "toSecret": "store", "toNamespace": "z"]])]),
+             message: CC + #"composed resource name "a-team-cluster-secret-store" is produced by both the ClusterSecretStore and \#(ESO).secrets[2].toSecret"#,
+             reason: "ResourceNameCollision"),
+    BadInput(row: "C namespaces", xr: edit(clusterXR, [(P + "namespaces", ["dev", "production", "dev"])]),
+             message: CC + #"composed resource name "a-team-cluster-ns-dev" is produced by both spec.parameters.namespaces[0] and spec.parameters.namespaces[2]"#,
+             reason: "ResourceNameCollision"),
+    BadInput(row: "C databases", xr: sql([(P + "databases", ["db-01", "db-01"])]),
+             message: SQ + #"composed resource name "my-db-db-01" is produced by both spec.parameters.databases[0] and spec.parameters.databases[1]"#,
+             reason: "ResourceNameCollision"),
+    BadInput(row: "C secret-pull", xr: sql([(P + "databases", ["secret-pull"])]),
+             message: SQ + #"composed resource name "my-db-secret-pull" is produced by both spec.parameters.databases[0] and spec.parameters.secrets.pullRootPasswordKey"#,
+             reason: "ResourceNameCollision"),
+    BadInput(row: "C schemas", xr: sql([(P + "schemas", [["database": "db-01", "sql": "a"], ["database": "db-01", "sql": "b"]])]),
+             message: SQ + #"composed resource name "my-db-schema-db-01" is produced by both spec.parameters.schemas[0].database and spec.parameters.schemas[1].database"#,
+             reason: "ResourceNameCollision"),
+]
+
+@Suite("bad input: one Fatal result naming the field and the value, nothing else changed")
+struct BadInputTests {
+    @Test(arguments: badInputs)
+    func row(_ c: BadInput) throws {
+        var earlier = RunFunctionRequest()
+        var foreign = Resource()
+        foreign.resource = try Google_Protobuf_Struct(jsonString: #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"from-an-earlier-step"}}"#)
+        earlier.desired.resources["earlier"] = foreign
+        earlier.context = try Google_Protobuf_Struct(jsonString: #"{"k":"v"}"#)
+        let f = Fixture(xr: c.xr, input: c.input, desired: earlier)
+        let response = try f.run()
+        #expect(response.results.count == 1)
+        let r = try #require(response.results.first)
+        #expect(r.severity == .fatal)
+        #expect(r.message == c.message)
+        #expect(r.reason == c.reason)
+        #expect(r.target == c.target)
+        #expect(response.conditions.isEmpty)
+        #expect(response.desired == earlier.desired)
+        #expect(response.context == earlier.context)
+        #expect(response.meta.tag == "golden")
+    }
+
+    @Test("row 8: no observed composite")
+    func noComposite() throws {
+        let bytes: [UInt8] = try RunFunctionRequest().serializedBytes()
+        let r = try RunFunctionResponse(serializedBytes: try SecretsFunction().respond(to: RequestView(bytes: bytes)))
+        #expect(r.results.map(\.message) == ["the request has no observed composite resource"])
+        #expect(r.results.first?.reason == "UnsupportedComposite")
+    }
+
+    @Test("several stage B problems: one result, the prefix once, problems joined with '; '")
+    func several() throws {
+        let xr = edit(clusterXR, [("spec.id", "A_Team"), (P + "nodeSize", "huge"), (P + "minNodeCount", 0)])
+        let r = try Fixture(xr: xr, input: Claims.input).run()
+        #expect(r.results.map(\.message) == [CC + #"spec.id \#(T5), got "A_Team"; spec.parameters.nodeSize must be one of small, medium, large, got "huge"; spec.parameters.minNodeCount must be at least 1, got 0"#])
+    }
+
+    @Test("a failed input keeps the default TTL; a valid one sets it", arguments: [
+        (#""ttl":"soon""#, Int64(60)), (#""ttl":"1m30s""#, 90), (#""ttl":"0.5h""#, 1800),
+    ])
+    func ttl(inputField: String, seconds: Int64) throws {
+        let r = try Fixture(xr: clusterXR, input: Claims.input(inputField)).run()
+        #expect(r.meta.ttl.seconds == seconds)
+    }
+
+    @Test("ttl 0s leaves meta.ttl unset")
+    func zeroTTL() throws {
+        let r = try Fixture(xr: clusterXR, input: Claims.input(#""ttl":"0h0s""#)).run()
+        #expect(!r.meta.hasTtl)
+    }
+}

@@ -28,6 +28,11 @@ let package = Package(
             name: "function-secrets",
             dependencies: ["FunctionSDK", "Compositions", "Transport", "GRPC", "HTTP2"]
         ),
+        .executableTarget(
+            name: "RenderBenchmark",
+            dependencies: ["Compositions", "FunctionSDK", "CLinuxShims", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Tests/Benchmarks/RenderBenchmark"
+        ),
         .testTarget(name: "HPACKTests", dependencies: ["HPACK"]),
         .target(name: "HTTP2TestSupport", dependencies: ["HTTP2", "HPACK"], path: "Tests/HTTP2TestSupport"),
         .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2", "HPACK", "HTTP2TestSupport"]),

@@ -1,0 +1,75 @@
+import CLinuxShims
+import Compositions
+import Foundation
+import FunctionSDK
+import SwiftProtobuf
+
+// In-process render benchmark: the whole RunFunction handler (decode, validate, render, encode)
+// on serialized requests, no sockets. Each iteration uses a different spec.id (1,000 of them), so
+// nothing could be cached between calls.
+//
+//   swift run -c release RenderBenchmark [iterations]
+
+let iterations = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 10_000 : 10_000
+
+func request(kind: String, id: String, parameters: String, observed: [String: String] = [:]) throws -> [UInt8] {
+    var r = RunFunctionRequest()
+    r.meta.tag = "bench"
+    r.observed.composite.resource = try Google_Protobuf_Struct(jsonString: #"{"apiVersion":"devopstoolkitseries.com/v1alpha1","kind":"\#(kind)","metadata":{"name":"\#(id)-x7k2p"},"spec":{"id":"\#(id)","claimRef":{"namespace":"a-team"},"compositionSelector":{"matchLabels":{"provider":"aws"}},"parameters":\#(parameters)}}"#)
+    for (k, v) in observed {
+        var res = Resource()
+        res.resource = try Google_Protobuf_Struct(jsonString: v)
+        r.observed.resources[k] = res
+    }
+    r.input = try Google_Protobuf_Struct(jsonString: #"{"apiVersion":"secrets.fn.crossplane.io/v1beta1","kind":"Input"}"#)
+    r.context = Google_Protobuf_Struct()
+    return try r.serializedBytes()
+}
+
+let clusterParameters = #"{"nodeSize":"medium","minNodeCount":3,"namespaces":["dev","production","crossplane-system"],"apps":{"openfunction":{"enabled":true},"externalSecrets":{"enabled":true,"store":true,"awsAccessKeyIDKey":"accessKeyID","awsSecretAccessKeyKey":"secretAccessKey","secrets":[{"fromSecret":"registry-auth","toSecret":"push-secret","toNamespace":"production"}]}},"creds":{"name":"aws-creds","namespace":"crossplane-system","keys":["creds","accessKeyID","secretAccessKey"]}}"#
+let sqlParameters = #"{"version":"14.10","size":"medium","databases":["my-db"],"secrets":{"storeName":"aws","pullRootPasswordKey":"db-password","pushToStore":true,"pullToCluster":"a-team-cluster","pullToClusterNamespace":"production"}}"#
+let ready = #"{"metadata":{"name":"x","managedFields":[{"manager":"crossplane","operation":"Apply"}]},"status":{"conditions":[{"type":"Synced","status":"True","reason":"ReconcileSuccess"},{"type":"Ready","status":"True","reason":"Available"}]}}"#
+let steadyKeys = ["ekscluster", "clusterAuth", "eksnodegroup", "iamrole-controlplane", "iamrole-nodegroup", "iamattachment-controlplane",
+                  "iamattachment-service", "iamattachment-worker", "iamattachment-cni", "iamattachment-registry", "vpc-nodepool", "sg-nodepool",
+                  "securityGroupRule", "subnet-nodepool-1a", "subnet-nodepool-1b", "subnet-nodepool-1c", "gateway", "routeTable", "route",
+                  "mainRouteTableAssociation", "routeTableAssociation1a", "routeTableAssociation1b", "routeTableAssociation1c", "addonEbs",
+                  "helm", "kubernetes", "ID-app-openfunction", "ID-app-external-secrets", "ID-secret-store", "ID-secret-push-secret",
+                  "ID-ns-dev", "ID-ns-production", "ID-ns-crossplane-system", "ID-creds"]
+
+struct Case {
+    var name: String
+    var requests: [[UInt8]]
+}
+
+let ids = (0..<1000).map { "team-\($0)-cluster" }
+let cases = try [
+    Case(name: "ClusterClaim aws, first call", requests: ids.map { try request(kind: "CompositeCluster", id: $0, parameters: clusterParameters) }),
+    Case(name: "ClusterClaim aws, steady (34 observed)", requests: ids.prefix(200).map { id in
+        try request(kind: "CompositeCluster", id: id, parameters: clusterParameters,
+                    observed: Dictionary(uniqueKeysWithValues: steadyKeys.map { ($0.replacingOccurrences(of: "ID", with: id), ready) }))
+    }),
+    Case(name: "SQLClaim aws", requests: ids.map { try request(kind: "SQL", id: $0.replacingOccurrences(of: "-cluster", with: "-db"), parameters: sqlParameters) }),
+]
+
+let function = SecretsFunction()
+print("RenderBenchmark: \(iterations) renders per case, 1,000 distinct spec.id values")
+print("case | request bytes | response bytes | median us | p99 us | renders/s (one core)")
+for c in cases {
+    for r in c.requests.prefix(100) { _ = try FunctionRunnerService.call(function, requestBytes: r) }   // warm-up
+    var times: [UInt64] = []
+    times.reserveCapacity(iterations)
+    var responseBytes = 0
+    let start = cls_now_ns()
+    for i in 0..<iterations {
+        let req = c.requests[i % c.requests.count]
+        let t0 = cls_now_ns()
+        let out = try FunctionRunnerService.call(function, requestBytes: req)
+        times.append(cls_now_ns() - t0)
+        responseBytes = out.count
+    }
+    let total = Double(cls_now_ns() - start) / 1e9
+    times.sort()
+    let median = Double(times[times.count / 2]) / 1000
+    let p99 = Double(times[times.count * 99 / 100]) / 1000
+    print("\(c.name) | \(c.requests[0].count) | \(responseBytes) | \(String(format: "%.1f", median)) | \(String(format: "%.1f", p99)) | \(String(format: "%.0f", Double(iterations) / total))")
+}

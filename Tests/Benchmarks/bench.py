@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+"""Side-by-side HTTP/2 benchmark of function-secrets against the peers in ../shared/peers.
+
+For each request and each server, one at a time, the server is pinned to CPU 1 and h2load to CPU 0;
+h2load runs -D seconds after a warm-up at each connections x streams point; percentiles come from
+h2load's per-request log. Every server's first answer is checked for grpc-status 0 with curl, and
+after the runs our server's own count of calls by status must be all 0. Peak RSS is the server's
+VmHWM. Each point is repeated and the median run (by req/s) is printed, with ratios against ours.
+
+    Tests/Benchmarks/bench.py                           # passthrough + cluster, 1x1 1x10 1x100, 10 s, 3 repeats
+    Tests/Benchmarks/bench.py --duration 5 --repeat 1 --matrix 1x1,1x100
+    Tests/Benchmarks/bench.py --peers /path/to/peers    # default: ../shared/peers beside the repo
+
+Servers: ours (release build), the Python SDK peer (python-function/main.py, the same composition),
+goserver (grpc-go answering with fixed bytes: the peer's own answer to the same request) and nghttpd
+serving those response bytes as a static file (the HTTP/2 limit of this machine).
+Needs: h2load and nghttpd (nghttp2-client, nghttp2-server), curl, the peers set up (peers/setup.sh).
+"""
+import argparse
+import json
+import math
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+PATH = "/apiextensions.fn.proto.v1.FunctionRunnerService/RunFunction"
+sys.path.insert(0, os.path.join(ROOT, "Tests", "InteropTests", "Clients"))
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def wait_port(port, timeout=30):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+def requests():
+    """Serialized RunFunctionRequests: a pass-through (XWebApp, ~10 KB desired) and the demo aws claim."""
+    from crossplane.function.proto.v1 import run_function_pb2 as v1
+    from test_claims import DEMO_CLUSTER, struct
+    pt = v1.RunFunctionRequest()
+    pt.meta.tag = "bench"
+    pt.observed.composite.resource.CopyFrom(struct({"apiVersion": "platform.example.org/v1alpha1", "kind": "XWebApp", "metadata": {"name": "web"}}))
+    for i in range(24):
+        pt.desired.resources[f"bucket-{i:02d}"].resource.CopyFrom(struct({
+            "apiVersion": "s3.aws.upbound.io/v1beta1", "kind": "Bucket",
+            "metadata": {"name": f"web-assets-{i}", "labels": {"team": "web", "tier": "static"},
+                         "annotations": {"crossplane.io/external-name": f"acme-web-assets-{i}-eu-west-1"}},
+            "spec": {"forProvider": {"region": "eu-west-1", "tags": {"team": "web", "cost-center": "cc-1234"}}}}))
+    pt.context.CopyFrom(struct({"apiextensions.crossplane.io/environment": {"region": "eu-west-1"}}))
+    cl = v1.RunFunctionRequest()
+    cl.meta.tag = "bench"
+    cl.observed.composite.resource.CopyFrom(struct(DEMO_CLUSTER))
+    cl.input.CopyFrom(struct({"apiVersion": "secrets.fn.crossplane.io/v1beta1", "kind": "Input"}))
+    cl.context.CopyFrom(struct({}))
+    return {"passthrough": pt.SerializeToString(), "cluster": cl.SerializeToString()}
+
+
+def framed(b):
+    return b"\x00" + len(b).to_bytes(4, "big") + b
+
+
+class Server:
+    def __init__(self, name, argv, port, workdir):
+        self.name, self.port = name, port
+        self.log = open(os.path.join(workdir, f"{name}.log"), "w")
+        self.proc = subprocess.Popen(["taskset", "-c", "1", *argv], stdout=self.log, stderr=subprocess.STDOUT)
+        wait_port(port)
+
+    def peak_rss_mib(self):
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+def grpc_status(url, body_file):
+    out = subprocess.run(["curl", "-sS", "--max-time", "10", "--http2-prior-knowledge", "--data-binary", "@" + body_file,
+                          "-H", "content-type: application/grpc", "-H", "te: trailers", "-o", "/dev/null",
+                          "-w", "%header{grpc-status}", url], capture_output=True, text=True)
+    return out.stdout.strip()
+
+
+def h2load(url, body_file, c, m, duration, warmup, workdir):
+    log = os.path.join(workdir, "h2load.log")
+    if os.path.exists(log):
+        os.remove(log)   # h2load appends to an existing log
+    argv = ["taskset", "-c", "0", "h2load", "-c", str(c), "-m", str(m), "-D", str(duration), "--warm-up-time", str(warmup),
+            "--log-file", log]
+    if body_file:
+        argv += ["-d", body_file, "-H", "content-type: application/grpc", "-H", "te: trailers"]
+    out = subprocess.run(argv + [url], capture_output=True, text=True, timeout=duration + warmup + 60).stdout
+    m_ok = re.search(r"requests: \d+ total, \d+ started, \d+ done, (\d+) succeeded, (\d+) failed, (\d+) errored", out)
+    rps = float(re.search(r"finished in [\d.]+m?s, ([\d.]+) req/s", out).group(1))
+    lat = []
+    with open(log) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 3 and parts[1] == "200":
+                lat.append(int(parts[2]) / 1000.0)
+    lat.sort()
+    pct = lambda p: lat[max(0, min(len(lat) - 1, int(math.ceil(p / 100 * len(lat))) - 1))] if lat else float("nan")
+    return {"rps": rps, "p50": pct(50), "p99": pct(99), "max": lat[-1] if lat else float("nan"),
+            "ok": int(m_ok.group(1)), "failed": int(m_ok.group(2)) + int(m_ok.group(3))}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--duration", type=int, default=10)
+    ap.add_argument("--warmup", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--matrix", default="1x1,1x10,1x100")
+    ap.add_argument("--cases", default="passthrough,cluster")
+    ap.add_argument("--peers", default=os.path.join(ROOT, "..", "shared", "peers"))
+    ap.add_argument("--no-build", action="store_true")
+    a = ap.parse_args()
+    peers = os.path.abspath(a.peers)
+    if not a.no_build:
+        subprocess.run(["swift", "build", "-c", "release", "--product", "function-secrets"], cwd=ROOT, check=True)
+    ours_bin = os.path.join(ROOT, ".build", "release", "function-secrets")
+    work = tempfile.mkdtemp(prefix="fs-bench-")
+    bodies = requests()
+    results = []
+    matrix = [tuple(map(int, p.split("x"))) for p in a.matrix.split(",")]
+    for case in a.cases.split(","):
+        body_file = os.path.join(work, f"{case}.grpc")
+        with open(body_file, "wb") as f:
+            f.write(framed(bodies[case]))
+        # The peer's answer to this request, served as fixed bytes by goserver and nghttpd.
+        servers = [("function-secrets", lambda p: [ours_bin, "--insecure", "--address", f"127.0.0.1:{p}"])]
+        py_main = os.path.join(peers, "python-function", "main.py")
+        python = os.path.join(peers, ".venv", "bin", "python")
+        python = python if os.path.exists(python) else sys.executable
+        if os.path.exists(py_main):
+            servers.append(("python-sdk-peer", lambda p: [python, py_main, "--insecure", "--address", f"127.0.0.1:{p}"]))
+        answer = os.path.join(work, f"{case}.rsp")
+        goserver = os.path.join(peers, "bin", "goserver")
+        for name, argv in servers:
+            port = free_port()
+            srv = Server(name, argv(port), port, work)
+            url = f"http://127.0.0.1:{port}{PATH}"
+            status = grpc_status(url, body_file)
+            if status != "0":
+                raise SystemExit(f"{name}: grpc-status {status!r} for {case}")
+            if name == "python-sdk-peer" or (name == "function-secrets" and not os.path.exists(answer)):
+                subprocess.run(["curl", "-sS", "--http2-prior-knowledge", "--data-binary", "@" + body_file, "-H", "content-type: application/grpc",
+                                "-H", "te: trailers", "-o", answer + ".framed", url], check=True)
+                with open(answer + ".framed", "rb") as f:
+                    data = f.read()[5:]
+                with open(answer, "wb") as f:
+                    f.write(data)
+            bench(results, case, name, srv, url, body_file, matrix, a)
+            srv.stop()
+            if name == "function-secrets":
+                line = [l for l in open(os.path.join(work, f"{name}.log")) if '"msg":"stopped"' in l]
+                counts = json.loads(json.loads(line[-1])["callsByStatus"]) if line else {}
+                if set(counts) != {"0"}:
+                    raise SystemExit(f"function-secrets answered with other statuses: {counts}")
+        if os.path.exists(goserver):
+            port = free_port()
+            srv = Server("grpc-go-fixed", [goserver, "-addr", f"127.0.0.1:{port}", "-response", answer], port, work)
+            bench(results, case, "grpc-go-fixed", srv, f"http://127.0.0.1:{port}{PATH}", body_file, matrix, a)
+            srv.stop()
+        if shutil.which("nghttpd"):
+            static = os.path.join(work, "static")
+            os.makedirs(static, exist_ok=True)
+            shutil.copy(answer, os.path.join(static, "answer"))
+            port = free_port()
+            srv = Server("nghttpd-static", ["nghttpd", "--no-tls", "-a", "127.0.0.1", "-d", static, str(port)], port, work)
+            bench(results, case, "nghttpd-static", srv, f"http://127.0.0.1:{port}/answer", None, matrix, a)
+            srv.stop()
+    print_table(results)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def bench(results, case, name, srv, url, body_file, matrix, a):
+    for c, m in matrix:
+        runs = [h2load(url, body_file, c, m, a.duration, a.warmup, os.path.dirname(srv.log.name)) for _ in range(a.repeat)]
+        runs.sort(key=lambda r: r["rps"])
+        med = runs[len(runs) // 2]
+        med["range"] = (runs[0]["rps"], runs[-1]["rps"])
+        med.update(case=case, server=name, point=f"{c}x{m}", rss=srv.peak_rss_mib())
+        results.append(med)
+        print(f"  {case:12} {name:17} {c}x{m:<4} {med['rps']:>9.0f} req/s  p50 {med['p50']:.3f} ms  p99 {med['p99']:.3f} ms  failed {med['failed']}", file=sys.stderr)
+
+
+def print_table(results):
+    print("| request | server | c x m | req/s (median, range) | p50 ms | p99 ms | max ms | peak RSS MiB | ours / this |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    ours = {(r["case"], r["point"]): r for r in results if r["server"] == "function-secrets"}
+    for r in results:
+        o = ours.get((r["case"], r["point"]))
+        ratio = f"{o['rps'] / r['rps']:.2f}x" if o and r["rps"] else "-"
+        lo, hi = r["range"]
+        print(f"| {r['case']} | {r['server']} | {r['point']} | {r['rps']:,.0f} ({lo:,.0f}-{hi:,.0f}) | {r['p50']:.3f} | {r['p99']:.3f} | "
+              f"{r['max']:.2f} | {r['rss']:.1f} | {ratio} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -14,9 +14,10 @@ let package = Package(
     ],
     targets: [
         .target(name: "CLinuxShims"),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .target(name: "HPACK"),
         .target(name: "HTTP2", dependencies: ["HPACK"]),
-        .target(name: "Transport", dependencies: ["HTTP2", "CLinuxShims"]),
+        .target(name: "Transport", dependencies: ["HTTP2", "CLinuxShims", "COpenSSL"]),
         .target(name: "GRPC", dependencies: ["HTTP2"]),
         .target(
             name: "FunctionSDK",

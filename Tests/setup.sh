@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh Debian machine (idempotent):
-#   apt: libssl-dev zlib1g-dev (OpenSSL, zlib), nghttp2-client (h2load, nghttp), curl,
+#   apt: libssl-dev zlib1g-dev (OpenSSL, zlib), openssl (test certificates), nghttp2-client (h2load, nghttp), curl,
 #        protobuf-compiler (regenerating the protobuf code), golang-go + golang-google-grpc-dev +
 #        golang-google-protobuf-dev (the grpc-go interop client)
 #   pip: Tests/InteropTests/Clients/requirements.txt (grpcio, the Crossplane Python SDK's protos, h2, pytest)
@@ -8,7 +8,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
-pkgs=(libssl-dev zlib1g-dev nghttp2-client curl protobuf-compiler golang-go golang-google-grpc-dev golang-google-protobuf-dev pkg-config)
+pkgs=(libssl-dev zlib1g-dev openssl nghttp2-client curl protobuf-compiler golang-go golang-google-grpc-dev golang-google-protobuf-dev pkg-config)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -63,17 +63,23 @@ public struct FunctionRequest: Sendable {
             if f.number == 1 {
                 r.object = try StructCodec.decodeStruct(b, f.range, depth: 0)
             } else if f.number == 2 {
-                var key = ""
-                var value: [UInt8] = []
-                try WireFormat.forEachField(b, in: f.range) { e in
-                    guard e.wireType == .lengthDelimited else { return }
-                    if e.number == 1 { key = String(decoding: UnsafeBufferPointer(rebasing: b[e.range]), as: UTF8.self) }
-                    if e.number == 2 { value = Array(b[e.range]) }
-                }
+                let (key, value) = try decodeBytesEntry(b, f.range)
                 r.connectionDetails[key] = value
             }
         }
         return r
+    }
+
+    /// A `map<string, bytes>` entry: key in field 1, value in field 2 (missing value = empty).
+    static func decodeBytesEntry(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws -> (String, [UInt8]) {
+        var key = ""
+        var value: [UInt8] = []
+        try WireFormat.forEachField(b, in: range) { e in
+            guard e.wireType == .lengthDelimited else { return }
+            if e.number == 1 { key = String(decoding: UnsafeBufferPointer(rebasing: b[e.range]), as: UTF8.self) }
+            if e.number == 2 { value = Array(b[e.range]) }
+        }
+        return (key, value)
     }
 
     // MARK: Input

@@ -58,13 +58,7 @@ public struct StateWriter {
                     if f.number == 1 && f.wireType == .lengthDelimited {
                         object = try StructCodec.decodeStruct(b, f.range, depth: 0)
                     } else if f.number == 2 && f.wireType == .lengthDelimited {
-                        var key = ""
-                        var value: [UInt8] = []
-                        try WireFormat.forEachField(b, in: f.range) { e in
-                            guard e.wireType == .lengthDelimited else { return }
-                            if e.number == 1 { key = String(decoding: UnsafeBufferPointer(rebasing: b[e.range]), as: UTF8.self) }
-                            if e.number == 2 { value = Array(b[e.range]) }
-                        }
+                        let (key, value) = try FunctionRequest.decodeBytesEntry(b, f.range)
                         details.removeAll { $0.0 == key }
                         details.append((key, value))
                     } else {

@@ -1,4 +1,5 @@
 import CLinuxShims
+import COpenSSL
 import Glibc
 import HTTP2
 
@@ -15,12 +16,61 @@ final class Connection {
     /// After our GOAWAY has been flushed: write side shut, input read and discarded until EOF or this time.
     var drainUntil: UInt64?
     var closed = false
+    /// TLS state for mTLS listeners; nil for h2c.
+    let tls: TLSSession?
+    /// Close the connection if the TLS handshake has not finished by then.
+    var handshakeDeadline: UInt64?
+    var handshakeWantsWrite = false
 
-    init(fd: Int32, token: UInt64, h2: ServerConnection, handler: any StreamHandler) {
+    init(fd: Int32, token: UInt64, h2: ServerConnection, handler: any StreamHandler, tls: TLSSession?) {
         self.fd = fd
         self.token = token
         self.h2 = h2
         self.handler = handler
+        self.tls = tls
+    }
+
+    var isHandshaking: Bool { tls.map { !$0.established } ?? false }
+
+    enum ReadResult {
+        case data(Int)
+        case wouldBlock
+        case closed
+        case failed(String)
+    }
+
+    /// Reads plaintext: from the socket, or decrypted from the TLS session.
+    func read(into buffer: UnsafeMutableRawBufferPointer) -> ReadResult {
+        if let tls {
+            switch tls.read(buffer) {
+            case .ok(let n): return .data(n)
+            case .wantRead, .wantWrite: return .wouldBlock
+            case .closed: return .closed
+            case .failed(let why): return .failed(why)
+            }
+        }
+        let n = cls_recv(fd, buffer.baseAddress, UInt(buffer.count))
+        if n > 0 { return .data(n) }
+        if n == 0 { return .closed }
+        if n == -Int(EAGAIN) || n == -Int(EINTR) { return .wouldBlock }
+        return .failed(String(cString: strerror(Int32(-n))))
+    }
+
+    /// Decrypted bytes OpenSSL holds that epoll cannot see.
+    var hasBufferedPlaintext: Bool { tls.map { SSL_pending($0.ssl) > 0 } ?? false }
+
+    /// Writes plaintext; returns bytes written, 0 when it would block, -1 on a fatal error.
+    private func write(_ bytes: UnsafeRawBufferPointer) -> Int {
+        if let tls {
+            switch tls.write(bytes) {
+            case .ok(let n): return n
+            case .wantRead, .wantWrite: return 0
+            case .closed, .failed: return -1
+            }
+        }
+        let n = cls_send(fd, bytes.baseAddress, UInt(bytes.count))
+        if n > 0 { return n }
+        return n == -Int(EAGAIN) || n == -Int(EINTR) ? 0 : -1
     }
 
     var hasUnsentBytes: Bool { writeOffset < writeBuffer.count || !h2.outbound.isEmpty }
@@ -47,11 +97,11 @@ final class Connection {
         }
         while writeOffset < writeBuffer.count {
             let n = writeBuffer.withUnsafeBytes { raw in
-                cls_send(fd, raw.baseAddress! + writeOffset, UInt(writeBuffer.count - writeOffset))
+                write(UnsafeRawBufferPointer(rebasing: raw[writeOffset...]))
             }
             if n > 0 {
                 writeOffset += n
-            } else if n == -Int(EAGAIN) {
+            } else if n == 0 {
                 break
             } else {
                 return false

@@ -32,8 +32,14 @@ final class EventLoop: @unchecked Sendable {
     private var shutdownDeadline: UInt64?
     private var lastTick: UInt64 = 0
     private var readBuffer = [UInt8](repeating: 0, count: 65536)
+    /// TLS connections with decrypted input left over after a bounded read.
+    private var readAgain: [UInt64] = []
+    private let tls: TLSContext?
+    private static let handshakeNanos: UInt64 = 10_000_000_000
 
-    init(index: Int, listenFd: Int32, factory: any StreamHandlerFactory, config: ServerConfiguration, connectionBudget: Int) throws {
+    init(index: Int, listenFd: Int32, factory: any StreamHandlerFactory, config: ServerConfiguration, connectionBudget: Int,
+         tls: TLSContext?) throws {
+        self.tls = tls
         self.index = index
         self.listenFd = listenFd
         self.factory = factory
@@ -71,7 +77,8 @@ final class EventLoop: @unchecked Sendable {
     private func run() {
         var events = [cls_event](repeating: cls_event(), count: 256)
         while true {
-            let timeout: Int32 = connections.isEmpty && shutdownDeadline == nil ? -1 : Int32(Self.tickNanos / 1_000_000)
+            let timeout: Int32 = !readAgain.isEmpty ? 0
+                : connections.isEmpty && shutdownDeadline == nil ? -1 : Int32(Self.tickNanos / 1_000_000)
             let n = events.withUnsafeMutableBufferPointer { cls_epoll_wait(epfd, $0.baseAddress, 256, timeout) }
             let now = cls_now_ns()
             if n < 0 {
@@ -88,11 +95,20 @@ final class EventLoop: @unchecked Sendable {
                     acceptConnections(now: now)
                 default:
                     guard let c = connections[e.token] else { continue }
+                    if c.isHandshaking {
+                        handshake(c, now: now)
+                        if c.closed || c.isHandshaking { continue }
+                    }
                     if e.events & (CLS_EPOLLIN | CLS_EPOLLHUP | CLS_EPOLLERR | CLS_EPOLLRDHUP) != 0 {
                         readable(c, now: now)
                     }
                     if e.events & CLS_EPOLLOUT != 0 { c.dirty = true }
                 }
+            }
+            if !readAgain.isEmpty {
+                let again = readAgain
+                readAgain.removeAll()
+                for token in again { if let c = connections[token] { readable(c, now: now) } }
             }
             if now &- lastTick >= Self.tickNanos {
                 lastTick = now
@@ -152,46 +168,88 @@ final class EventLoop: @unchecked Sendable {
             let token = nextToken
             nextToken += 1
             let h2 = ServerConnection(configuration: config.http2)
-            let c = Connection(fd: fd, token: token, h2: h2, handler: factory.makeHandler())
+            var session: TLSSession?
+            if let tls {
+                guard let s = TLSSession(context: tls, fd: fd) else {
+                    _ = cls_close(fd)
+                    continue
+                }
+                session = s
+            }
+            let c = Connection(fd: fd, token: token, h2: h2, handler: factory.makeHandler(), tls: session)
             let r = cls_epoll_ctl(epfd, 0, fd, CLS_EPOLLIN | CLS_EPOLLRDHUP, token)
             guard r == 0 else {
                 _ = cls_close(fd)
                 continue
             }
             connections[token] = c
-            h2.start(now: now)
-            c.dirty = true
+            if c.isHandshaking {
+                // The handshake runs as bytes arrive; a peer that stalls is dropped at the deadline
+                // and never holds up other connections.
+                c.handshakeDeadline = now &+ Self.handshakeNanos
+            } else {
+                h2.start(now: now)
+                c.dirty = true
+            }
         }
+    }
+
+    private func handshake(_ c: Connection, now: UInt64) {
+        guard let session = c.tls else { return }
+        switch session.handshake() {
+        case .ok:
+            c.handshakeDeadline = nil
+            c.handshakeWantsWrite = false
+            c.h2.start(now: now)
+            c.dirty = true
+        case .wantRead:
+            setHandshakeWrite(c, false)
+        case .wantWrite:
+            setHandshakeWrite(c, true)
+        case .closed:
+            close(c)
+        case .failed(let why):
+            config.log(.debug, "TLS handshake failed: \(why)")
+            close(c)
+        }
+    }
+
+    private func setHandshakeWrite(_ c: Connection, _ wants: Bool) {
+        guard c.handshakeWantsWrite != wants else { return }
+        c.handshakeWantsWrite = wants
+        _ = cls_epoll_ctl(epfd, 1, c.fd, CLS_EPOLLIN | CLS_EPOLLRDHUP | (wants ? CLS_EPOLLOUT : 0), c.token)
     }
 
     private func readable(_ c: Connection, now: UInt64) {
         // Bounded per wake-up so one busy peer cannot starve the others on this loop.
         for _ in 0..<16 {
-            let n = readBuffer.withUnsafeMutableBytes { cls_recv(c.fd, $0.baseAddress, 65536) }
-            if n > 0 {
+            switch readBuffer.withUnsafeMutableBytes({ c.read(into: $0) }) {
+            case .data(let n):
                 if c.drainUntil != nil || c.h2.isClosing { continue }
                 readBuffer.withUnsafeBytes { raw in
                     c.h2.receive(UnsafeRawBufferPointer(rebasing: raw[0..<n]), now: now)
                 }
                 c.dispatch(now: now)
-                if n < 65536 { return }
-            } else if n == 0 {
+                // A short plain read drained the socket; TLS returns one record at a time, so keep going.
+                if c.tls == nil && n < readBuffer.count { return }
+            case .closed:
                 // Peer closed its side. Flush what we owe and close.
                 _ = c.flush()
                 close(c)
                 return
-            } else if n == -Int(EAGAIN) || n == -Int(EINTR) {
+            case .wouldBlock:
                 return
-            } else {
+            case .failed:
                 close(c)
                 return
             }
         }
+        if c.hasBufferedPlaintext { readAgain.append(c.token) }
     }
 
     private func tickAll(now: UInt64) {
         for c in connections.values {
-            if let until = c.drainUntil {
+            if let until = c.drainUntil ?? c.handshakeDeadline {
                 if now >= until { close(c) }
                 continue
             }
@@ -202,7 +260,7 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func flushDirty(now: UInt64) {
-        for c in connections.values where c.dirty {
+        for c in connections.values where c.dirty && !c.isHandshaking {
             c.dirty = false
             if !c.flush() {
                 close(c)
@@ -218,9 +276,11 @@ final class EventLoop: @unchecked Sendable {
             if c.h2.isClosing && c.drainUntil == nil {
                 // GOAWAY is out: half-close and read for a moment so the kernel does not answer the
                 // peer's in-flight bytes with a RST that could destroy the GOAWAY.
+                c.tls?.shutdown()
                 _ = cls_shutdown_write(c.fd)
                 c.drainUntil = now &+ 1_000_000_000
             } else if shutdownDeadline != nil && c.h2.activeStreamCount == 0 && c.handler.inFlight == 0 && c.drainUntil == nil {
+                c.tls?.shutdown()
                 _ = cls_shutdown_write(c.fd)
                 c.drainUntil = now &+ 1_000_000_000
             }

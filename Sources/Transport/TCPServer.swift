@@ -8,7 +8,8 @@ public final class TCPServer: @unchecked Sendable {
     public private(set) var port: Int = 0
     private let config: ServerConfiguration
 
-    public init(config: ServerConfiguration, factory: any StreamHandlerFactory) throws {
+    /// With `tls`, every connection must complete an mTLS handshake with ALPN h2 first.
+    public init(config: ServerConfiguration, factory: any StreamHandlerFactory, tls: TLSContext? = nil) throws {
         self.config = config
         var port = config.address.port
         let perLoop = max(1, config.maxConnections / config.loops)
@@ -21,7 +22,7 @@ public final class TCPServer: @unchecked Sendable {
                 throw TransportError("listen on \(config.address)", -fd)
             }
             if port == 0 { port = Int(cls_local_port(fd)) }
-            loops.append(try EventLoop(index: i, listenFd: fd, factory: factory, config: config, connectionBudget: perLoop))
+            loops.append(try EventLoop(index: i, listenFd: fd, factory: factory, config: config, connectionBudget: perLoop, tls: tls))
         }
         self.port = port
     }

@@ -10,13 +10,19 @@ import Transport
 enum ServeCommand {
     static func run(_ options: ServeOptions, function: some CompositionFunction) -> Int32 {
         let log = Logger(debug: options.debug)
-        guard options.insecure else {
-            if options.tlsCertsDir == nil {
+        // --insecure wins over a TLS directory, as in function-sdk-go.
+        var tls: TLSContext?
+        if !options.insecure {
+            guard let dir = options.tlsCertsDir else {
                 log.log(.error, "cannot serve: no credentials provided: pass --insecure for cleartext HTTP/2, or --tls-certs-dir (env TLS_SERVER_CERTS_DIR) with tls.crt, tls.key and ca.crt")
-            } else {
-                log.log(.error, "cannot serve: TLS is not supported by this build yet; pass --insecure")
+                return 1
             }
-            return 1
+            do {
+                tls = try TLSContext(directory: dir)
+            } catch {
+                log.log(.error, "cannot serve: \(error)")
+                return 1
+            }
         }
         let address: ListenAddress
         do {
@@ -49,14 +55,14 @@ enum ServeCommand {
         }
         let tcp: TCPServer
         do {
-            tcp = try TCPServer(config: config, factory: server)
+            tcp = try TCPServer(config: config, factory: server, tls: tls)
         } catch {
             log.log(.error, "cannot serve: \(error)")
             return 1
         }
         tcp.start()
         log.log(.info, "serving", [("address", ListenAddress(host: address.host, port: tcp.port).description),
-                                   ("transport", "h2c"), ("loops", String(config.loops)),
+                                   ("transport", tls == nil ? "h2c" : "mTLS"), ("loops", String(config.loops)),
                                    ("maxRecvMessageSize", String(grpcOptions.maxReceiveMessageSize))])
         if signalFd >= 0 {
             var pfd = pollfd(fd: signalFd, events: Int16(POLLIN), revents: 0)

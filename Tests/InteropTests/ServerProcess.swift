@@ -21,11 +21,13 @@ final class ServerProcess {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let clients = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Clients")
 
-    init(_ extraArgs: [String] = []) throws {
+    /// Starts with `--insecure` unless `tlsDir` is given (then mTLS from that folder).
+    init(_ extraArgs: [String] = [], tlsDir: String? = nil) throws {
         logURL = FileManager.default.temporaryDirectory.appendingPathComponent("fs-server-\(UUID().uuidString).log")
         FileManager.default.createFile(atPath: logURL.path, contents: nil)
         process.executableURL = Self.binary
-        process.arguments = ["--insecure", "--address", "127.0.0.1:0"] + extraArgs
+        let security = tlsDir.map { ["--tls-certs-dir", $0] } ?? ["--insecure"]
+        process.arguments = security + ["--address", "127.0.0.1:0"] + extraArgs
         process.standardError = try FileHandle(forWritingTo: logURL)
         process.standardOutput = FileHandle.nullDevice
         try process.run()

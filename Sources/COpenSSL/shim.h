@@ -19,6 +19,8 @@ static inline long cossl_set_session_cache_mode(SSL_CTX *ctx, long mode) {
     return SSL_CTX_ctrl(ctx, SSL_CTRL_SET_SESS_CACHE_MODE, mode, NULL);
 }
 
+static inline long cossl_set_read_ahead(SSL_CTX *ctx, long on) { return SSL_CTX_ctrl(ctx, SSL_CTRL_SET_READ_AHEAD, on, NULL); }
+
 static inline long cossl_set1_groups_list(SSL_CTX *ctx, const char *list) {
     return SSL_CTX_ctrl(ctx, SSL_CTRL_SET_GROUPS_LIST, 0, (char *)list);
 }
@@ -30,7 +32,6 @@ static const uint64_t COSSL_OP_NO_TICKET = SSL_OP_NO_TICKET;
 static const uint64_t COSSL_OP_IGNORE_UNEXPECTED_EOF = SSL_OP_IGNORE_UNEXPECTED_EOF;
 static const long COSSL_MODE_PARTIAL_WRITE = SSL_MODE_ENABLE_PARTIAL_WRITE;
 static const long COSSL_MODE_MOVING_WRITE_BUFFER = SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER;
-static const long COSSL_MODE_RELEASE_BUFFERS = SSL_MODE_RELEASE_BUFFERS;
 static const long COSSL_SESS_CACHE_OFF = SSL_SESS_CACHE_OFF;
 
 /// The ALPN select callback: picks "h2" from the client's list, walking it ourselves (a length

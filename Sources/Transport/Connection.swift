@@ -56,8 +56,8 @@ final class Connection {
         return .failed(String(cString: strerror(Int32(-n))))
     }
 
-    /// Decrypted bytes OpenSSL holds that epoll cannot see.
-    var hasBufferedPlaintext: Bool { tls.map { SSL_pending($0.ssl) > 0 } ?? false }
+    /// Bytes OpenSSL holds (decrypted, or read ahead from the socket) that epoll cannot see.
+    var hasBufferedPlaintext: Bool { tls.map { SSL_has_pending($0.ssl) == 1 } ?? false }
 
     /// Writes plaintext; returns bytes written, 0 when it would block, -1 on a fatal error.
     private func write(_ bytes: UnsafeRawBufferPointer) -> Int {

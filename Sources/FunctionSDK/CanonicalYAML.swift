@@ -88,7 +88,8 @@ public enum CanonicalYAML {
         guard let first = s.unicodeScalars.first else { return false }
         // Anything a reader might parse as a number, date or special float stays quoted.
         if first == "." || first == "+" || first == "-" || ("0"..."9").contains(first) {
-            if s.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) || ".-+:_eEoxXabcdefABCDEF".unicodeScalars.contains($0) }) {
+            // Numbers in any base, and timestamps (2024-01-01T00:00:00Z, 2024-01-01 00:00:00).
+            if s.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) || ".-+:_eEoxXabcdefABCDEFTZtz ".unicodeScalars.contains($0) }) {
                 return false
             }
         }

@@ -1,19 +1,70 @@
 import Synchronization
 
-/// Counts finished calls by status code, across event loops.
+/// Finished calls by method and status, and a latency histogram per method, across event loops.
+/// Methods a client invents are counted under one label, so a peer cannot grow the label set.
 public final class CallStatistics: Sendable {
-    private let counts = Mutex<[Int: Int]>([:])
+    public static let bucketSeconds: [Double] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]
 
-    public init() {}
-
-    public func record(_ code: StatusCode) {
-        counts.withLock { $0[code.rawValue, default: 0] += 1 }
+    struct Histogram {
+        var buckets = [Int](repeating: 0, count: CallStatistics.bucketSeconds.count)
+        var count = 0
+        var sumNanos: UInt64 = 0
     }
 
-    public var snapshot: [Int: Int] { counts.withLock { $0 } }
+    struct State {
+        var counts: [String: [Int: Int]] = [:]
+        var latency: [String: Histogram] = [:]
+    }
+
+    private let state = Mutex(State())
+    private let knownMethods: Set<String>
+
+    public init(knownMethods: Set<String> = []) { self.knownMethods = knownMethods }
+
+    public func record(_ code: StatusCode, path: String = "", nanos: UInt64 = 0) {
+        let method = knownMethods.contains(path) ? path : "unknown"
+        state.withLock { s in
+            s.counts[method, default: [:]][code.rawValue, default: 0] += 1
+            var h = s.latency[method] ?? Histogram()
+            let seconds = Double(nanos) / 1e9
+            for (i, le) in Self.bucketSeconds.enumerated() where seconds <= le { h.buckets[i] += 1 }
+            h.count += 1
+            h.sumNanos &+= nanos
+            s.latency[method] = h
+        }
+    }
+
+    /// Calls by status code, over every method.
+    public var snapshot: [Int: Int] {
+        state.withLock { s in s.counts.values.reduce(into: [:]) { acc, m in for (k, v) in m { acc[k, default: 0] += v } } }
+    }
 
     /// `{"0":1234,"12":1}`, keys in numeric order.
     public var json: String {
         "{" + snapshot.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",") + "}"
+    }
+
+    /// Prometheus text exposition of the counters and histograms.
+    public var prometheus: String {
+        let s = state.withLock { $0 }
+        var out = "# HELP function_secrets_grpc_requests_total Finished gRPC calls by method and status code.\n"
+        out += "# TYPE function_secrets_grpc_requests_total counter\n"
+        for method in s.counts.keys.sorted() {
+            for (code, n) in s.counts[method]!.sorted(by: { $0.key < $1.key }) {
+                out += "function_secrets_grpc_requests_total{method=\"\(method)\",code=\"\(StatusCode(rawValue: code))\"} \(n)\n"
+            }
+        }
+        out += "# HELP function_secrets_grpc_request_duration_seconds Time from a call's headers to its answer.\n"
+        out += "# TYPE function_secrets_grpc_request_duration_seconds histogram\n"
+        for method in s.latency.keys.sorted() {
+            let h = s.latency[method]!
+            for (i, le) in Self.bucketSeconds.enumerated() {
+                out += "function_secrets_grpc_request_duration_seconds_bucket{method=\"\(method)\",le=\"\(le)\"} \(h.buckets[i])\n"
+            }
+            out += "function_secrets_grpc_request_duration_seconds_bucket{method=\"\(method)\",le=\"+Inf\"} \(h.count)\n"
+            out += "function_secrets_grpc_request_duration_seconds_sum{method=\"\(method)\"} \(Double(h.sumNanos) / 1e9)\n"
+            out += "function_secrets_grpc_request_duration_seconds_count{method=\"\(method)\"} \(h.count)\n"
+        }
+        return out
     }
 }

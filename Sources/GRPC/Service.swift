@@ -47,6 +47,7 @@ public struct Router: Sendable {
     }
 
     public var serviceNames: [String] { services.keys.sorted() }
+    public var paths: [String] { byPath.keys.sorted() }
 
     /// grpc-go's wording for unknown paths, so logs read the same.
     public func resolve(_ path: String) -> Resolution {

@@ -26,6 +26,9 @@ final class EventLoop: @unchecked Sendable {
     private let connectionBudget: Int
     private let commands = Mutex<[Command]>([])
     private let finished = DispatchSemaphore(value: 0)
+    /// Published once per loop turn for the metrics endpoint.
+    let openConnections = Atomic<Int>(0)
+    let openStreams = Atomic<Int>(0)
 
     private var connections: [UInt64: Connection] = [:]
     private var nextToken: UInt64 = 2
@@ -115,6 +118,8 @@ final class EventLoop: @unchecked Sendable {
                 tickAll(now: now)
             }
             flushDirty(now: now)
+            openConnections.store(connections.count, ordering: .relaxed)
+            openStreams.store(connections.values.reduce(0) { $0 + $1.h2.activeStreamCount }, ordering: .relaxed)
             if let deadline = shutdownDeadline {
                 if connections.isEmpty { break }
                 if now >= deadline {

@@ -27,6 +27,10 @@ public final class TCPServer: @unchecked Sendable {
         self.port = port
     }
 
+    /// Open connections and streams in flight, summed over the loops (for metrics).
+    public var connectionCount: Int { loops.reduce(0) { $0 + $1.openConnections.load(ordering: .relaxed) } }
+    public var streamsInFlight: Int { loops.reduce(0) { $0 + $1.openStreams.load(ordering: .relaxed) } }
+
     public func start() {
         for l in loops { l.start() }
     }

@@ -39,9 +39,10 @@ enum ServeCommand {
         var grpcOptions = ServerOptions()
         grpcOptions.maxReceiveMessageSize = options.maxRecvMessageSizeMB << 20
         grpcOptions.onHandlerError = { text in log.log(.error, "handler failed", [("call", text)]) }
-        let stats = CallStatistics()
-        grpcOptions.onCallFinished = { _, code, _ in stats.record(code) }
-        let server = Server(router: Router(FunctionRunnerService.services(for: function)), options: grpcOptions)
+        let router = Router(FunctionRunnerService.services(for: function) + [HealthService.service])
+        let stats = CallStatistics(knownMethods: Set(router.paths))
+        grpcOptions.onCallFinished = { path, code, nanos in stats.record(code, path: path, nanos: nanos) }
+        let server = Server(router: router, options: grpcOptions)
 
         var config = ServerConfiguration(address: address, loops: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         config.log = { level, message in
@@ -61,6 +62,27 @@ enum ServeCommand {
             return 1
         }
         tcp.start()
+        if !options.metricsAddress.isEmpty {
+            do {
+                let metrics = try MetricsEndpoint(address: try ListenAddress.parse(options.metricsAddress)) { [tcp] in
+                    let gauges: String = """
+                    # HELP function_secrets_connections Open HTTP/2 connections.
+                    # TYPE function_secrets_connections gauge
+                    function_secrets_connections \(tcp.connectionCount)
+                    # HELP function_secrets_streams_in_flight HTTP/2 streams open.
+                    # TYPE function_secrets_streams_in_flight gauge
+                    function_secrets_streams_in_flight \(tcp.streamsInFlight)
+
+                    """
+                    return stats.prometheus + gauges
+                }
+                metrics.start()
+                log.log(.info, "metrics", [("address", ListenAddress(host: (try? ListenAddress.parse(options.metricsAddress).host) ?? "", port: metrics.port).description)])
+            } catch {
+                log.log(.error, "cannot serve metrics: \(error)")
+                return 1
+            }
+        }
         log.log(.info, "serving", [("address", ListenAddress(host: address.host, port: tcp.port).description),
                                    ("transport", tls == nil ? "h2c" : "mTLS"), ("loops", String(config.loops)),
                                    ("maxRecvMessageSize", String(grpcOptions.maxReceiveMessageSize))])

@@ -23,6 +23,7 @@ struct ServeOptions {
       --tls-certs-dir DIR            directory with tls.crt, tls.key and ca.crt for mTLS
                                      (env TLS_SERVER_CERTS_DIR; alias --tls-server-certs-dir)
       --max-recv-message-size MB     largest request message accepted, in MB (default 4)
+      --metrics-address ADDR         Prometheus metrics on http://ADDR/metrics (default ":8080"; "" disables)
       --network tcp                  accepted for compatibility; only tcp is supported
       -d, --debug                    human-readable debug logs instead of JSON
       -h, --help                     show this help

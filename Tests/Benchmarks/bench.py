@@ -156,7 +156,7 @@ def main():
         with open(body_file, "wb") as f:
             f.write(framed(bodies[case]))
         # The peer's answer to this request, served as fixed bytes by goserver and nghttpd.
-        servers = [("function-secrets", lambda p: [ours_bin, "--insecure", "--address", f"127.0.0.1:{p}"])]
+        servers = [("function-secrets", lambda p: [ours_bin, "--insecure", "--address", f"127.0.0.1:{p}", "--metrics-address", ""])]
         py_main = os.path.join(peers, "python-function", "main.py")
         python = os.path.join(peers, ".venv", "bin", "python")
         python = python if os.path.exists(python) else sys.executable

@@ -27,7 +27,7 @@ final class ServerProcess {
         FileManager.default.createFile(atPath: logURL.path, contents: nil)
         process.executableURL = Self.binary
         let security = tlsDir.map { ["--tls-certs-dir", $0] } ?? ["--insecure"]
-        process.arguments = security + ["--address", "127.0.0.1:0"] + extraArgs
+        process.arguments = security + ["--address", "127.0.0.1:0", "--metrics-address", "127.0.0.1:0"] + extraArgs
         process.standardError = try FileHandle(forWritingTo: logURL)
         process.standardOutput = FileHandle.nullDevice
         try process.run()
@@ -47,6 +47,13 @@ final class ServerProcess {
             throw ServerError(log: Self.read(logURL))
         }
         address = a
+    }
+
+    /// Where the metrics endpoint listens, from its log line.
+    var metricsAddress: String? {
+        guard let line = log.split(separator: "\n").first(where: { $0.contains("\"msg\":\"metrics\"") }),
+              let range = line.range(of: #""address":"([^"]+)""#, options: .regularExpression) else { return nil }
+        return String(line[range].dropFirst(11).dropLast())
     }
 
     struct ServerError: Error, CustomStringConvertible {

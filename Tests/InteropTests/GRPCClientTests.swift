@@ -46,9 +46,8 @@ struct GRPCClientTests {
     @Test("curl --http2-prior-knowledge: a gRPC call, and a plain GET answered with 415")
     func curl() throws {
         if let why = Tools.missing(["curl"]) { Issue.record(Comment(rawValue: why)); return }
-        let dir = try RequestBodies.tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let body = try RequestBodies.write(try RequestBodies.passThrough(), in: dir)
+        let body = try BodyFiles()
+        let dir = body.dir
         let server = try ServerProcess()
         defer { server.stop() }
         let url = "http://\(server.address)/apiextensions.fn.proto.v1.FunctionRunnerService/RunFunction"
@@ -68,9 +67,7 @@ struct GRPCClientTests {
     @Test("h2load: 1 connection x 100 streams for 10 s, every call grpc-status 0")
     func h2load() throws {
         if let why = Tools.missing(["h2load"]) { Issue.record(Comment(rawValue: why)); return }
-        let dir = try RequestBodies.tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let body = try RequestBodies.write(try RequestBodies.passThrough(), in: dir)
+        let body = try BodyFiles()
         let server = try ServerProcess()
         let r = try Subprocess.run(["h2load", "-D", "10", "-c", "1", "-m", "100", "-d", body.framed.path,
                                     "-H", "content-type: application/grpc", "-H", "te: trailers",

@@ -6,9 +6,7 @@ struct OperationsTests {
     @Test("Prometheus /metrics counts calls by method and status, with a latency histogram and gauges")
     func metrics() throws {
         if let why = Tools.missing(["curl"]) { Issue.record(Comment(rawValue: why)); return }
-        let dir = try RequestBodies.tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let body = try RequestBodies.write(try RequestBodies.passThrough(), in: dir)
+        let body = try BodyFiles()
         let server = try ServerProcess()
         defer { server.stop() }
         let metrics = try #require(server.metricsAddress, Comment(rawValue: server.log))

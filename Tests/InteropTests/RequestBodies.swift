@@ -35,3 +35,17 @@ enum RequestBodies {
         return d
     }
 }
+
+/// A temporary folder with a pass-through request written raw and gRPC-framed; removed with the value.
+final class BodyFiles {
+    let dir: URL
+    let raw: URL
+    let framed: URL
+
+    init(tag: String = "interop") throws {
+        dir = try RequestBodies.tempDir()
+        (raw, framed) = try RequestBodies.write(try RequestBodies.passThrough(tag: tag), in: dir)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: dir) }
+}

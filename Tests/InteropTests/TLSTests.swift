@@ -21,6 +21,12 @@ struct TLSTests {
         "localhost:" + server.address.split(separator: ":").last!
     }
 
+    /// curl's arguments to present a certificate of `folder` (client, rogue) and trust the test CA.
+    func clientTLS(_ certs: URL, _ folder: String = "client") -> [String] {
+        ["--http2", "--cacert", certs.appendingPathComponent("ca.crt").path,
+         "--cert", certs.appendingPathComponent("\(folder)/tls.crt").path, "--key", certs.appendingPathComponent("\(folder)/tls.key").path]
+    }
+
     func curl(_ args: [String], _ url: String, body: URL) throws -> Subprocess.Output {
         try Subprocess.run(["curl", "-sS", "--max-time", "10", "--data-binary", "@\(body.path)", "-H", "content-type: application/grpc",
                             "-H", "te: trailers", "-o", "/dev/null", "-w", "%{http_version} grpc-status=%header{grpc-status}"] + args + [url])
@@ -29,9 +35,7 @@ struct TLSTests {
     @Test("curl with a client certificate is served; without one, with one from another CA, over h2c, or without ALPN h2 it is refused; the good client is still served")
     func curlCases() throws {
         let certs = try certs()
-        let dir = try RequestBodies.tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let body = try RequestBodies.write(try RequestBodies.passThrough(), in: dir)
+        let body = try BodyFiles()
         let server = try ServerProcess(tlsDir: certs.appendingPathComponent("server").path)
         defer { server.stop() }
         #expect(server.log.contains("\"transport\":\"mTLS\""))
@@ -98,9 +102,7 @@ struct TLSTests {
     @Test("a raw TCP client that connects and sends nothing does not delay a good client")
     func stalledHandshake() throws {
         let certs = try certs()
-        let dir = try RequestBodies.tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let body = try RequestBodies.write(try RequestBodies.passThrough(), in: dir)
+        let body = try BodyFiles()
         let server = try ServerProcess(tlsDir: certs.appendingPathComponent("server").path)
         defer { server.stop() }
         let port = Int(server.address.split(separator: ":").last!)!
@@ -118,9 +120,7 @@ struct TLSTests {
         }
         defer { for fd in silent { close(fd) } }
         let start = Date()
-        let r = try curl(["--http2", "--cacert", certs.appendingPathComponent("ca.crt").path,
-                          "--cert", certs.appendingPathComponent("client/tls.crt").path, "--key", certs.appendingPathComponent("client/tls.key").path],
-                         "https://\(localhost(server))/apiextensions.fn.proto.v1.FunctionRunnerService/RunFunction", body: body.framed)
+        let r = try curl(clientTLS(certs), "https://\(localhost(server))/apiextensions.fn.proto.v1.FunctionRunnerService/RunFunction", body: body.framed)
         #expect(r.stdout == "2 grpc-status=0", Comment(rawValue: r.text))
         #expect(Date().timeIntervalSince(start) < 5)
     }
@@ -139,14 +139,10 @@ struct TLSTests {
     @Test("RSA PKCS#8 and EC server keys load too; TLS_SERVER_CERTS_DIR works; --insecure wins", arguments: ["pkcs8", "ec"])
     func keyFormats(folder: String) throws {
         let certs = try certs()
-        let dir = try RequestBodies.tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let body = try RequestBodies.write(try RequestBodies.passThrough(), in: dir)
+        let body = try BodyFiles()
         let server = try ServerProcess(tlsDir: certs.appendingPathComponent(folder).path)
         defer { server.stop() }
-        let r = try curl(["--http2", "--cacert", certs.appendingPathComponent("ca.crt").path,
-                          "--cert", certs.appendingPathComponent("client/tls.crt").path, "--key", certs.appendingPathComponent("client/tls.key").path],
-                         "https://\(localhost(server))/apiextensions.fn.proto.v1.FunctionRunnerService/RunFunction", body: body.framed)
+        let r = try curl(clientTLS(certs), "https://\(localhost(server))/apiextensions.fn.proto.v1.FunctionRunnerService/RunFunction", body: body.framed)
         #expect(r.stdout == "2 grpc-status=0", Comment(rawValue: r.text))
         let insecure = try ServerProcess(["--tls-certs-dir", certs.appendingPathComponent(folder).path])
         defer { insecure.stop() }

@@ -16,10 +16,11 @@ let package = Package(
     targets: [
         .target(name: "CLinuxShims"),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "HPACK"),
         .target(name: "HTTP2", dependencies: ["HPACK"]),
         .target(name: "Transport", dependencies: ["HTTP2", "CLinuxShims", "COpenSSL"]),
-        .target(name: "GRPC", dependencies: ["HTTP2"]),
+        .target(name: "GRPC", dependencies: ["HTTP2", "CZlib"]),
         .target(
             name: "FunctionSDK",
             dependencies: ["GRPC", .product(name: "SwiftProtobuf", package: "swift-protobuf")],

@@ -7,9 +7,20 @@ import HTTP2
 public final class CallDispatcher: StreamHandler {
     private enum Pending {
         /// A gRPC call waiting for its request message.
-        case call(handler: UnaryHandler, context: CallContext, deframer: MessageDeframer, started: UInt64)
+        case call(Call)
         /// A non-gRPC request; answered with `status` and `body` at END_STREAM.
         case http(status: String, body: String, head: Bool, grpcStatus: StatusCode?, started: UInt64)
+    }
+
+    private struct Call {
+        var handler: UnaryHandler
+        var context: CallContext
+        var deframer: MessageDeframer
+        var started: UInt64
+        /// The request says `grpc-encoding: gzip`.
+        var gzip: Bool
+        /// The client lists gzip in `grpc-accept-encoding`.
+        var acceptsGzip: Bool
     }
 
     private let router: Router
@@ -17,7 +28,9 @@ public final class CallDispatcher: StreamHandler {
     private var pending: [UInt32: Pending] = [:]
     private var deadlines: [UInt32: UInt64] = [:]
 
-    static let responseHeaders = [HeaderField(":status", "200"), HeaderField("content-type", "application/grpc")]
+    static let responseHeaders = [HeaderField(":status", "200"), HeaderField("content-type", "application/grpc"),
+                                  HeaderField("grpc-accept-encoding", "gzip,identity")]
+    static let gzipResponseHeaders = responseHeaders + [HeaderField("grpc-encoding", "gzip")]
     static let okTrailers = [HeaderField("grpc-status", "0")]
 
     public init(router: Router, options: ServerOptions) {
@@ -46,8 +59,8 @@ public final class CallDispatcher: StreamHandler {
         for (stream, deadline) in deadlines where now >= deadline {
             // The client has already failed the call with DEADLINE_EXCEEDED; the reset frees the
             // stream on both sides at once (§13.3).
-            if case .call(_, let context, _, let started)? = pending[stream] {
-                options.onCallFinished?(context.path, .deadlineExceeded, now &- started)
+            if case .call(let call)? = pending[stream] {
+                options.onCallFinished?(call.context.path, .deadlineExceeded, now &- call.started)
             }
             pending[stream] = nil
             deadlines[stream] = nil
@@ -95,12 +108,15 @@ public final class CallDispatcher: StreamHandler {
             trailersOnly(stream, status, path: head.path, connection: connection, started: now, now: now)
             return
         }
-        if let encoding = head.first("grpc-encoding"), encoding != "identity" {
+        let encoding = head.first("grpc-encoding") ?? "identity"
+        if encoding != "identity" && encoding != "gzip" {
+            // Trailers-Only already carries grpc-accept-encoding: what we can read, never the rejected one.
             trailersOnly(stream, Status(.unimplemented, "grpc: Decompressor is not installed for grpc-encoding \"\(encoding)\""),
-                         extra: [HeaderField("grpc-accept-encoding", "identity")], path: head.path,
-                         connection: connection, started: now, now: now)
+                         path: head.path, connection: connection, started: now, now: now)
             return
         }
+        let acceptsGzip = head.joined("grpc-accept-encoding")?.split(separator: ",")
+            .contains { token in token.filter { $0 != " " && $0 != "\t" } == "gzip" } ?? false
         if !subtype.isEmpty && subtype != "proto" {
             trailersOnly(stream, Status(.internalError, "no codec registered for content-subtype \(subtype)"),
                          path: head.path, connection: connection, started: now, now: now)
@@ -117,8 +133,8 @@ public final class CallDispatcher: StreamHandler {
             return
         }
         let context = CallContext(path: head.path, deadline: deadline, userAgent: head.first("user-agent"))
-        pending[stream] = .call(handler: handler, context: context,
-                                deframer: MessageDeframer(limit: options.maxReceiveMessageSize), started: now)
+        pending[stream] = .call(Call(handler: handler, context: context, deframer: MessageDeframer(limit: options.maxReceiveMessageSize),
+                                     started: now, gzip: encoding == "gzip", acceptsGzip: acceptsGzip))
         deadlines[stream] = deadline ?? (now &+ options.maxRequestNanos)
     }
 
@@ -168,11 +184,12 @@ public final class CallDispatcher: StreamHandler {
                 deadlines[stream] = nil
                 sendHTTP(stream, p, connection: connection)
             }
-        case .call(let handler, let context, var deframer, let started):
+        case .call(var call):
             // Drop the entry while the deframer is mutated so the buffer is not copied on write.
             pending[stream] = nil
+            let context = call.context, started = call.started
             do {
-                if !bytes.isEmpty { try deframer.append(bytes) }
+                if !bytes.isEmpty { try call.deframer.append(bytes) }
             } catch {
                 deadlines[stream] = nil
                 let status: Status
@@ -188,31 +205,45 @@ public final class CallDispatcher: StreamHandler {
                 return
             }
             guard endStream else {
-                pending[stream] = .call(handler: handler, context: context, deframer: deframer, started: started)
+                pending[stream] = .call(call)
                 return
             }
             deadlines[stream] = nil
-            guard let message = deframer.message, !deframer.isPartial else {
-                let text = deframer.isPartial ? "grpc: unexpected EOF"
+            guard var message = call.deframer.message, !call.deframer.isPartial else {
+                let text = call.deframer.isPartial ? "grpc: unexpected EOF"
                     : "grpc: cardinality violation: received no request message"
                 trailersOnly(stream, Status(.internalError, text), path: context.path, connection: connection,
                              started: started, now: now)
                 return
             }
-            if deframer.compressed {
-                trailersOnly(stream, Status(.internalError, "grpc: compressed flag set with identity or empty encoding"),
-                             path: context.path, connection: connection, started: started, now: now)
-                return
+            if call.deframer.compressed {
+                guard call.gzip else {
+                    trailersOnly(stream, Status(.internalError, "grpc: compressed flag set with identity or empty encoding"),
+                                 path: context.path, connection: connection, started: started, now: now)
+                    return
+                }
+                do {
+                    message = try Gzip.decompress(message, limit: options.maxReceiveMessageSize)
+                } catch {
+                    let status = switch error {
+                    case .tooLarge(let n):
+                        Status(.resourceExhausted, "grpc: message after decompression larger than max (\(n) vs. \(options.maxReceiveMessageSize))")
+                    case .corrupt(let why):
+                        Status(.internalError, "grpc: failed to decompress the received message: \(why)")
+                    }
+                    trailersOnly(stream, status, path: context.path, connection: connection, started: started, now: now)
+                    return
+                }
             }
-            run(stream, handler: handler, message: message, context: context, connection: connection, started: started, now: now)
+            run(stream, call: call, message: message, connection: connection, now: now)
         }
     }
 
-    private func run(_ stream: UInt32, handler: UnaryHandler, message: [UInt8], context: CallContext,
-                     connection: ServerConnection, started: UInt64, now: UInt64) {
-        let response: [UInt8]
+    private func run(_ stream: UInt32, call: Call, message: [UInt8], connection: ServerConnection, now: UInt64) {
+        let context = call.context, started = call.started
+        var response: [UInt8]
         do {
-            response = try handler(message, context)
+            response = try call.handler(message, context)
         } catch let status as Status {
             trailersOnly(stream, status, path: context.path, connection: connection, started: started, now: now)
             return
@@ -222,16 +253,18 @@ public final class CallDispatcher: StreamHandler {
                          connection: connection, started: started, now: now)
             return
         }
+        let compress = call.acceptsGzip && options.compressionThreshold.map { response.count >= $0 } == true
+        if compress { response = Gzip.compress(response) }
         var framed = [UInt8]()
         framed.reserveCapacity(response.count + 5)
         let n = response.count
-        framed.append(0)
+        framed.append(compress ? 1 : 0)
         framed.append(UInt8(truncatingIfNeeded: n >> 24))
         framed.append(UInt8(truncatingIfNeeded: n >> 16))
         framed.append(UInt8(truncatingIfNeeded: n >> 8))
         framed.append(UInt8(truncatingIfNeeded: n))
         framed.append(contentsOf: response)
-        connection.sendHeaders(stream: stream, fields: Self.responseHeaders, endStream: false)
+        connection.sendHeaders(stream: stream, fields: compress ? Self.gzipResponseHeaders : Self.responseHeaders, endStream: false)
         connection.sendData(stream: stream, bytes: framed, endStream: false)
         connection.sendTrailers(stream: stream, fields: Self.okTrailers)
         options.onCallFinished?(context.path, .ok, now &- started)

@@ -17,7 +17,7 @@ struct GRPCClientTests {
     }
 
     @Test("grpcio and raw-frame cases (Clients/test_grpcio.py)")
-    func grpcio() throws { try pytest("test_grpcio.py", expecting: 14) }
+    func grpcio() throws { try pytest("test_grpcio.py", expecting: 17) }
 
     @Test("grpcio sends the blog's demo claims and gets the resource sets of §13 (Clients/test_claims.py)")
     func demoClaims() throws { try pytest("test_claims.py", expecting: 4) }

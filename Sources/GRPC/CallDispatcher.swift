@@ -8,6 +8,8 @@ public final class CallDispatcher: StreamHandler {
     private enum Pending {
         /// A gRPC call waiting for its request message.
         case call(Call)
+        /// A bidirectional stream: each request message is answered as it completes.
+        case stream(StreamCall)
         /// A non-gRPC request; answered with `status` and `body` at END_STREAM.
         case http(status: String, body: String, head: Bool, grpcStatus: StatusCode?, started: UInt64)
     }
@@ -21,6 +23,14 @@ public final class CallDispatcher: StreamHandler {
         var gzip: Bool
         /// The client lists gzip in `grpc-accept-encoding`.
         var acceptsGzip: Bool
+    }
+
+    private struct StreamCall {
+        var handler: StreamingHandler
+        var context: CallContext
+        var deframer: MessageDeframer
+        var started: UInt64
+        var headersSent = false
     }
 
     private let router: Router
@@ -59,8 +69,10 @@ public final class CallDispatcher: StreamHandler {
         for (stream, deadline) in deadlines where now >= deadline {
             // The client has already failed the call with DEADLINE_EXCEEDED; the reset frees the
             // stream on both sides at once (§13.3).
-            if case .call(let call)? = pending[stream] {
-                options.onCallFinished?(call.context.path, .deadlineExceeded, now &- call.started)
+            switch pending[stream] {
+            case .call(let call)?: options.onCallFinished?(call.context.path, .deadlineExceeded, now &- call.started)
+            case .stream(let call)?: options.onCallFinished?(call.context.path, .deadlineExceeded, now &- call.started)
+            default: break
             }
             pending[stream] = nil
             deadlines[stream] = nil
@@ -102,8 +114,12 @@ public final class CallDispatcher: StreamHandler {
             deadline = now &+ min(nanos, options.maxRequestNanos)
         }
         let handler: UnaryHandler
+        var streaming: StreamingHandler?
         switch router.resolve(head.path) {
         case .method(let h): handler = h
+        case .stream(let h):
+            handler = { _, _ in [] }   // unused: streams return before the unary path
+            streaming = h
         case .failure(let status):
             trailersOnly(stream, status, path: head.path, connection: connection, started: now, now: now)
             return
@@ -125,6 +141,18 @@ public final class CallDispatcher: StreamHandler {
         if let d = deadline, d <= now {
             trailersOnly(stream, Status(.deadlineExceeded, "context deadline exceeded"), path: head.path,
                          connection: connection, started: now, now: now)
+            return
+        }
+        if let s = streaming {
+            // Streams take identity messages only; reflection clients never compress.
+            let call = StreamCall(handler: s, context: CallContext(path: head.path, deadline: deadline, userAgent: head.first("user-agent")),
+                                  deframer: MessageDeframer(limit: options.maxReceiveMessageSize, allowsMultiple: true), started: now)
+            if endStream {
+                trailersOnly(stream, Status(.ok), path: head.path, connection: connection, started: now, now: now)
+            } else {
+                pending[stream] = .stream(call)
+                deadlines[stream] = deadline ?? (now &+ options.maxRequestNanos)
+            }
             return
         }
         if endStream {
@@ -184,6 +212,9 @@ public final class CallDispatcher: StreamHandler {
                 deadlines[stream] = nil
                 sendHTTP(stream, p, connection: connection)
             }
+        case .stream(var call):
+            pending[stream] = nil
+            receiveStream(stream, &call, bytes: bytes, endStream: endStream, connection: connection, now: now)
         case .call(var call):
             // Drop the entry while the deframer is mutated so the buffer is not copied on write.
             pending[stream] = nil
@@ -239,6 +270,61 @@ public final class CallDispatcher: StreamHandler {
         }
     }
 
+    private func receiveStream(_ stream: UInt32, _ call: inout StreamCall, bytes: [UInt8], endStream: Bool,
+                               connection: ServerConnection, now: UInt64) {
+        var failure: Status?
+        do {
+            if !bytes.isEmpty { try call.deframer.append(bytes) }
+            for m in call.deframer.takeMessages() {
+                if m.compressed { throw Status(.internalError, "grpc: compressed flag set with identity or empty encoding") }
+                let response = try call.handler(m.bytes, call.context)
+                if !call.headersSent {
+                    connection.sendHeaders(stream: stream, fields: Self.responseHeaders, endStream: false)
+                    call.headersSent = true
+                }
+                connection.sendData(stream: stream, bytes: Self.frame(response, compressed: false), endStream: false)
+            }
+        } catch let status as Status {
+            failure = status
+        } catch let e as MessageDeframer.Failure {
+            failure = switch e {
+            case .tooLarge(let length, let limit): Status(.resourceExhausted, "grpc: received message larger than max (\(length) vs. \(limit))")
+            case .invalidFlag(let flag): Status(.internalError, "grpc: received unexpected payload format \(flag)")
+            case .multipleMessages: Status(.internalError, "grpc: cardinality violation")
+            }
+        } catch {
+            failure = Status(.unknown, "internal error in the function")
+        }
+        if failure == nil && !endStream {
+            pending[stream] = .stream(call)
+            return
+        }
+        deadlines[stream] = nil
+        var status = failure ?? Status(.ok)
+        if failure == nil && call.deframer.isPartial { status = Status(.internalError, "grpc: unexpected EOF") }
+        if call.headersSent {
+            var trailers = [HeaderField("grpc-status", String(status.code.rawValue))]
+            if !status.message.isEmpty { trailers.append(HeaderField("grpc-message", PercentEncoding.encode(status.message))) }
+            connection.sendTrailers(stream: stream, fields: trailers)
+            options.onCallFinished?(call.context.path, status.code, now &- call.started)
+        } else {
+            trailersOnly(stream, status, path: call.context.path, connection: connection, started: call.started, now: now)
+        }
+    }
+
+    static func frame(_ message: [UInt8], compressed: Bool) -> [UInt8] {
+        var framed = [UInt8]()
+        framed.reserveCapacity(message.count + 5)
+        let n = message.count
+        framed.append(compressed ? 1 : 0)
+        framed.append(UInt8(truncatingIfNeeded: n >> 24))
+        framed.append(UInt8(truncatingIfNeeded: n >> 16))
+        framed.append(UInt8(truncatingIfNeeded: n >> 8))
+        framed.append(UInt8(truncatingIfNeeded: n))
+        framed.append(contentsOf: message)
+        return framed
+    }
+
     private func run(_ stream: UInt32, call: Call, message: [UInt8], connection: ServerConnection, now: UInt64) {
         let context = call.context, started = call.started
         var response: [UInt8]
@@ -255,15 +341,7 @@ public final class CallDispatcher: StreamHandler {
         }
         let compress = call.acceptsGzip && options.compressionThreshold.map { response.count >= $0 } == true
         if compress { response = Gzip.compress(response) }
-        var framed = [UInt8]()
-        framed.reserveCapacity(response.count + 5)
-        let n = response.count
-        framed.append(compress ? 1 : 0)
-        framed.append(UInt8(truncatingIfNeeded: n >> 24))
-        framed.append(UInt8(truncatingIfNeeded: n >> 16))
-        framed.append(UInt8(truncatingIfNeeded: n >> 8))
-        framed.append(UInt8(truncatingIfNeeded: n))
-        framed.append(contentsOf: response)
+        let framed = Self.frame(response, compressed: compress)
         connection.sendHeaders(stream: stream, fields: compress ? Self.gzipResponseHeaders : Self.responseHeaders, endStream: false)
         connection.sendData(stream: stream, bytes: framed, endStream: false)
         connection.sendTrailers(stream: stream, fields: Self.okTrailers)

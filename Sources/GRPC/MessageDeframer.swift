@@ -9,13 +9,25 @@ public struct MessageDeframer: Sendable {
     }
 
     public let limit: Int
+    /// For streaming calls: complete messages collect in `messages` instead of ending the call.
+    public let allowsMultiple: Bool
+    public private(set) var messages: [(compressed: Bool, bytes: [UInt8])] = []
     private var prefix: [UInt8] = []
     private var body: [UInt8] = []
     private var expected: Int?
     public private(set) var compressed = false
     public private(set) var message: [UInt8]?
 
-    public init(limit: Int) { self.limit = limit }
+    public init(limit: Int, allowsMultiple: Bool = false) {
+        self.limit = limit
+        self.allowsMultiple = allowsMultiple
+    }
+
+    /// The messages completed so far (streaming mode), oldest first.
+    public mutating func takeMessages() -> [(compressed: Bool, bytes: [UInt8])] {
+        defer { messages.removeAll() }
+        return messages
+    }
 
     /// True when bytes of an incomplete message are buffered.
     public var isPartial: Bool { !prefix.isEmpty || expected != nil }
@@ -53,7 +65,11 @@ public struct MessageDeframer: Sendable {
     }
 
     private mutating func finish() {
-        message = body
+        if allowsMultiple {
+            messages.append((compressed, body))
+        } else {
+            message = body
+        }
         body = []
         expected = nil
     }

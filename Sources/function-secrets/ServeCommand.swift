@@ -39,7 +39,11 @@ enum ServeCommand {
         var grpcOptions = ServerOptions()
         grpcOptions.maxReceiveMessageSize = options.maxRecvMessageSizeMB << 20
         grpcOptions.onHandlerError = { text in log.log(.error, "handler failed", [("call", text)]) }
-        let router = Router(FunctionRunnerService.services(for: function) + [HealthService.service])
+        var services = FunctionRunnerService.services(for: function) + [HealthService.service]
+        let reflection = ReflectionService(fileDescriptorSet: ProtoDescriptors.fileDescriptorSet,
+                                           services: services.map(\.name) + ReflectionService.names)
+        services += reflection.grpcServices
+        let router = Router(services)
         let stats = CallStatistics(knownMethods: Set(router.paths))
         grpcOptions.onCallFinished = { path, code, nanos in stats.record(code, path: path, nanos: nanos) }
         let server = Server(router: router, options: grpcOptions)

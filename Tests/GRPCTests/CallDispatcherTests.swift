@@ -219,3 +219,49 @@ struct CallDispatcherTests {
         #expect(g.h.frames().isEmpty)
     }
 }
+
+@Suite("gRPC bidirectional streams")
+struct StreamingTests {
+    func harness(_ handler: @escaping StreamingHandler) -> (Harness, CallDispatcher) {
+        let h = Harness()
+        let d = CallDispatcher(router: Router([Service(name: "pkg.Svc", streams: ["S": handler])]), options: ServerOptions())
+        return (h, d)
+    }
+
+    @Test("each request message is answered as it completes; trailers follow the client's END_STREAM")
+    func answers() throws {
+        let (h, d) = harness { bytes, _ in bytes + bytes }
+        func pump() { for e in h.conn.takeEvents() { d.handle(e, connection: h.conn, now: 0) } }
+        var fields = Harness.grpc
+        fields[2] = (":path", "/pkg.Svc/S")
+        h.headers(1, fields, endStream: false)
+        pump()
+        h.send(0x0, 0, 1, [0] + u32(1) + [7] + [0, 0, 0])   // one message and part of the next prefix
+        pump()
+        var f = h.frames()
+        #expect(f.map(\.type) == [0x1, 0x0])
+        #expect(f[1].payload == [0, 0, 0, 0, 2, 7, 7])
+        h.send(0x0, 0x1, 1, [0, 1, 9])
+        pump()
+        f = h.frames()
+        #expect(f.map(\.type) == [0x0, 0x1])
+        #expect(f[0].payload == [0, 0, 0, 0, 2, 9, 9])
+        #expect(try h.decodeHeaders(f[1]).contains(HeaderField("grpc-status", "0")))
+        #expect(d.inFlight == 0)
+    }
+
+    @Test("a handler error ends the stream with its status in the trailers")
+    func failure() throws {
+        let (h, d) = harness { _, _ in throw Status(.notFound, "no") }
+        func pump() { for e in h.conn.takeEvents() { d.handle(e, connection: h.conn, now: 0) } }
+        var fields = Harness.grpc
+        fields[2] = (":path", "/pkg.Svc/S")
+        h.headers(1, fields, endStream: false)
+        pump()
+        h.send(0x0, 0, 1, [0] + u32(1) + [7])
+        pump()
+        let f = h.frames()
+        #expect(try h.decodeHeaders(f[0]).contains(HeaderField("grpc-status", "5")))
+        #expect(d.inFlight == 0)
+    }
+}

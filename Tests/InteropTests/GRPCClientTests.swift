@@ -19,6 +19,9 @@ struct GRPCClientTests {
     @Test("grpcio and raw-frame cases (Clients/test_grpcio.py)")
     func grpcio() throws { try pytest("test_grpcio.py", expecting: 17) }
 
+    @Test("gRPC server reflection: grpcio's reflection client lists and describes the services (Clients/test_reflection.py)")
+    func reflection() throws { try pytest("test_reflection.py", expecting: 3) }
+
     @Test("grpcio sends the blog's demo claims and gets the resource sets of §13 (Clients/test_claims.py)")
     func demoClaims() throws { try pytest("test_claims.py", expecting: 4) }
 

@@ -101,7 +101,7 @@ enum Tools {
     static let python = ProcessInfo.processInfo.environment["PYTHON"] ?? "python3"
 
     static var pythonClientsMissing: String? {
-        let r = try? Subprocess.run([python, "-c", "import grpc, h2, pytest, crossplane.function.proto.v1.run_function_pb2"])
+        let r = try? Subprocess.run([python, "-c", "import grpc, grpc_reflection, h2, pytest, crossplane.function.proto.v1.run_function_pb2"])
         return r?.status == 0 ? nil : "Python interop clients missing: run Tests/setup.sh (pip install -r Tests/InteropTests/Clients/requirements.txt)"
     }
 

@@ -3,4 +3,4 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/.."
-sha256sum Proto/v1/run_function.proto Proto/v1beta1/run_function.proto Generated/*.pb.swift
+sha256sum Proto/v1/run_function.proto Proto/v1beta1/run_function.proto Proto/grpc/health/v1/health.proto Generated/*.pb.swift

@@ -12,6 +12,10 @@ public struct Configuration: Sendable {
     public var headerBlockTimeoutNanos: UInt64 = 10_000_000_000
     public var settingsAckTimeoutNanos: UInt64 = 10_000_000_000
     public var prefaceTimeoutNanos: UInt64 = 10_000_000_000
+    /// The "glitch" budget (checklist §9, §12): client resets, stream errors we send, empty DATA,
+    /// PINGs with no stream open, SETTINGS frames. A token bucket; spent → GOAWAY ENHANCE_YOUR_CALM.
+    public var glitchBurst = 200.0
+    public var glitchRefillPerSecond = 50.0
     /// Closed streams remembered to tell "closed" from "never opened" (§4.2 of the checklist).
     public var closedStreamMemory = 128
 

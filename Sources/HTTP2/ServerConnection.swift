@@ -52,6 +52,10 @@ public final class ServerConnection {
     }
     private var partial: PartialBlock?
 
+    private var glitchTokens: Double
+    private var glitchRefilledAt: UInt64 = 0
+    private var now: UInt64 = 0
+
     private var startedAt: UInt64 = 0
     private var settingsSentAt: UInt64?
 
@@ -60,6 +64,21 @@ public final class ServerConnection {
         self.decoder = Decoder(maxTableSize: 4096, maxHeaderListSize: configuration.maxHeaderListSize,
                                maxFieldCount: configuration.maxHeaderFields)
         self.closed = ClosedStreams(capacity: configuration.closedStreamMemory)
+        self.glitchTokens = configuration.glitchBurst
+    }
+
+    /// Spends one token of the glitch budget; false (and GOAWAY) once it is gone. Resets we send
+    /// count too, so a peer cannot make us do the resetting (MadeYouReset, CVE-2025-8671).
+    @discardableResult
+    private func glitch() -> Bool {
+        let elapsed = Double(now &- glitchRefilledAt) / 1e9
+        glitchRefilledAt = now
+        glitchTokens = min(configuration.glitchBurst, glitchTokens + elapsed * configuration.glitchRefillPerSecond) - 1
+        if glitchTokens < 0 {
+            connectionError(.enhanceYourCalm, "too many resets, errors or control frames")
+            return false
+        }
+        return true
     }
 
     /// Number of streams counted against MAX_CONCURRENT_STREAMS.
@@ -68,6 +87,8 @@ public final class ServerConnection {
     /// Queues the server preface: our SETTINGS and a connection WINDOW_UPDATE (checklist §1).
     public func start(now: UInt64) {
         startedAt = now
+        self.now = now
+        glitchRefilledAt = now
         settingsSentAt = now
         FrameWriter.settings([
             (SettingID.enablePush, 0),
@@ -99,6 +120,7 @@ public final class ServerConnection {
 
     public func receive(_ bytes: UnsafeRawBufferPointer, now: UInt64) {
         if isClosing { return }
+        self.now = now
         if inboundOffset == inbound.count {
             inbound.removeAll(keepingCapacity: true)
             inboundOffset = 0
@@ -205,6 +227,7 @@ public final class ServerConnection {
         connectionRecvWindow -= length
         creditConnection(length)
         let endStream = flags & FrameFlags.endStream != 0
+        if length == 0 && !endStream && !glitch() { return }
 
         guard var s = streams[stream] else {
             if stream > highestStreamID { connectionError(.protocolError, "DATA on idle stream \(stream)"); return }
@@ -410,6 +433,7 @@ public final class ServerConnection {
         if length != 4 { connectionError(.frameSizeError, "RST_STREAM of \(length) octets"); return }
         if stream > highestStreamID { connectionError(.protocolError, "RST_STREAM on idle stream \(stream)"); return }
         let code = ErrorCode(rawValue: readUInt32(start))
+        if !glitch() { return }
         guard streams.removeValue(forKey: stream) != nil else { return }
         closed.record(stream, .resetByPeer)
         events.append(.reset(stream: stream, code: code))
@@ -423,6 +447,7 @@ public final class ServerConnection {
             return
         }
         if length % 6 != 0 { connectionError(.frameSizeError, "SETTINGS length not a multiple of 6"); return }
+        if !glitch() { return }
         var offset = start
         while offset < start + length {
             let id = UInt16(inbound[offset]) << 8 | UInt16(inbound[offset + 1])
@@ -463,6 +488,8 @@ public final class ServerConnection {
         if stream != 0 { connectionError(.protocolError, "PING on a stream"); return }
         if length != 8 { connectionError(.frameSizeError, "PING of \(length) octets"); return }
         if flags & FrameFlags.ack != 0 { return }
+        // PINGs while streams are open are how grpc-go estimates bandwidth: never abuse.
+        if streams.isEmpty && !glitch() { return }
         FrameWriter.ping(payload(start, 8), ack: true, into: &outbound)
     }
 
@@ -505,6 +532,7 @@ public final class ServerConnection {
     }
 
     private func streamError(_ stream: UInt32, _ code: ErrorCode) {
+        if !glitch() { return }
         FrameWriter.rstStream(stream: stream, code: code, into: &outbound)
         if streams.removeValue(forKey: stream) != nil {
             events.append(.reset(stream: stream, code: code))

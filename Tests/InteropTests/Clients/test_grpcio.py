@@ -242,3 +242,18 @@ def test_unknown_encoding_is_unimplemented(raw):
     h = headers_of(raw.events(stream_ended(sid)), sid)
     assert h["grpc-status"] == "12"
     assert h["grpc-accept-encoding"] == "gzip,identity"
+
+
+# --- hostile peers ---
+
+def test_rapid_reset_flood_is_cut_off_while_a_good_client_is_served(raw, channel):
+    for _ in range(300):
+        sid = raw.conn.get_next_available_stream_id()
+        raw.conn.send_headers(sid, grpc_headers(V1), end_stream=False)
+        raw.conn.reset_stream(sid, error_code=8)
+    raw.flush()
+    evs = raw.events(lambda evs: any(isinstance(e, h2.events.ConnectionTerminated) for e in evs))
+    [term] = [e for e in evs if isinstance(e, h2.events.ConnectionTerminated)]
+    assert term.error_code == 0xB   # ENHANCE_YOUR_CALM
+    rsp = v1.RunFunctionResponse.FromString(raw_call(channel, V1, sample_request(v1, n=1).SerializeToString()))
+    assert rsp.meta.tag == "tag-1"

@@ -1,0 +1,57 @@
+import HPACK
+import HTTP2TestSupport
+import Testing
+@testable import HTTP2
+
+@Suite("the glitch budget against floods")
+struct GlitchBudgetTests {
+    @Test("Rapid Reset (CVE-2023-44487): HEADERS + RST_STREAM repeated ends in GOAWAY ENHANCE_YOUR_CALM")
+    func rapidReset() {
+        let h = Harness()
+        var stream: UInt32 = 1
+        for _ in 0..<250 {
+            h.headers(stream, Harness.grpc, endStream: false)
+            h.send(0x3, 0, stream, u32(8))
+            stream += 2
+        }
+        let goaway = h.frames().last
+        #expect(goaway?.type == 0x7 && goaway?.errorCode == ErrorCode.enhanceYourCalm.rawValue)
+        #expect(h.conn.isClosing)
+    }
+
+    @Test("a PING flood with no stream open is stopped; PINGs while streams are open are not counted")
+    func pings() {
+        let h = Harness()
+        h.headers(1, Harness.grpc, endStream: false)
+        for _ in 0..<500 { h.send(0x6, 0, 0, [1, 2, 3, 4, 5, 6, 7, 8]) }
+        #expect(!h.conn.isClosing)
+        #expect(h.frames().filter { $0.type == 0x6 }.count == 500)
+        h.send(0x3, 0, 1, u32(8))
+        for _ in 0..<250 { h.send(0x6, 0, 0, [1, 2, 3, 4, 5, 6, 7, 8]) }
+        #expect(h.conn.isClosing)
+        #expect(h.frames().last?.errorCode == ErrorCode.enhanceYourCalm.rawValue)
+    }
+
+    @Test("SETTINGS and empty DATA floods are stopped too", arguments: ["settings", "empty-data"])
+    func floods(kind: String) {
+        let h = Harness()
+        h.headers(1, Harness.grpc, endStream: false)
+        for _ in 0..<250 {
+            if kind == "settings" { h.send(0x4, 0, 0, []) } else { h.send(0x0, 0, 1, []) }
+        }
+        #expect(h.conn.isClosing)
+    }
+
+    @Test("the budget refills with time: a steady trickle of resets is fine")
+    func refill() {
+        let h = Harness()
+        var stream: UInt32 = 1
+        for _ in 0..<1000 {
+            h.now += 50_000_000   // 20 resets a second, below the 50/s refill
+            h.headers(stream, Harness.grpc, endStream: false)
+            h.send(0x3, 0, stream, u32(8))
+            stream += 2
+        }
+        #expect(!h.conn.isClosing)
+    }
+}

@@ -113,13 +113,11 @@ public final class CallDispatcher: StreamHandler {
             }
             deadline = now &+ min(nanos, options.maxRequestNanos)
         }
-        let handler: UnaryHandler
+        var unary: UnaryHandler?
         var streaming: StreamingHandler?
         switch router.resolve(head.path) {
-        case .method(let h): handler = h
-        case .stream(let h):
-            handler = { _, _ in [] }   // unused: streams return before the unary path
-            streaming = h
+        case .method(let h): unary = h
+        case .stream(let h): streaming = h
         case .failure(let status):
             trailersOnly(stream, status, path: head.path, connection: connection, started: now, now: now)
             return
@@ -155,6 +153,7 @@ public final class CallDispatcher: StreamHandler {
             }
             return
         }
+        guard let handler = unary else { return }
         if endStream {
             trailersOnly(stream, Status(.internalError, "grpc: cardinality violation: received no request message"),
                          path: head.path, connection: connection, started: now, now: now)

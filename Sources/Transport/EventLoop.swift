@@ -175,7 +175,7 @@ final class EventLoop: @unchecked Sendable {
             let h2 = ServerConnection(configuration: config.http2)
             var session: TLSSession?
             if let tls {
-                guard let s = TLSSession(context: tls, fd: fd) else {
+                guard let s = TLSSession(context: tls, fd: fd, now: now) else {
                     _ = cls_close(fd)
                     continue
                 }

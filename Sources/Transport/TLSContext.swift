@@ -1,11 +1,24 @@
+import CLinuxShims
 import COpenSSL
 import Foundation
+import Synchronization
 
-/// The server's TLS configuration, built once from Crossplane's certificate directory: TLS 1.2+,
-/// ALPN `h2` required, client certificates required and verified against `ca.crt` (mTLS).
+/// The server's TLS configuration from Crossplane's certificate directory: TLS 1.2+, ALPN `h2`
+/// required, client certificates required and verified against `ca.crt` (mTLS). Crossplane
+/// regenerates the certificates when its CA or the Secret is recreated and kubelet updates the
+/// mounted files in place, so the files are re-checked (at most once a second, on accept) and a
+/// changed set is loaded for new connections; existing connections keep theirs.
 public final class TLSContext: @unchecked Sendable {
-    // SSL_CTX is read-only after setup and safe to share between loop threads.
-    let ctx: OpaquePointer
+    private struct Current {
+        var ctx: OpaquePointer
+        var signature: [Int64]
+        var checkedAt: UInt64
+    }
+
+    private let directory: String
+    private let current: Mutex<Current>
+    /// Told about reloads, and about changed files that do not load (the old ones stay in use).
+    public let onReload: (@Sendable (String) -> Void)?
 
     public struct SetupError: Error, CustomStringConvertible {
         public var description: String
@@ -13,7 +26,48 @@ public final class TLSContext: @unchecked Sendable {
 
     public static let files = ["tls.crt", "tls.key", "ca.crt"]
 
-    public init(directory: String) throws {
+    public init(directory: String, onReload: (@Sendable (String) -> Void)? = nil) throws {
+        self.directory = directory
+        self.onReload = onReload
+        let signature = Self.signature(directory)
+        current = Mutex(Current(ctx: try Self.build(directory), signature: signature, checkedAt: cls_now_ns()))
+    }
+
+    deinit { current.withLock { SSL_CTX_free($0.ctx) } }
+
+    /// Modification time, size and inode of each file (kubelet swaps a symlinked folder).
+    static func signature(_ directory: String) -> [Int64] {
+        files.flatMap { name -> [Int64] in
+            var st = stat()
+            guard stat((directory as NSString).appendingPathComponent(name), &st) == 0 else { return [-1, -1, -1, -1] }
+            return [Int64(st.st_mtim.tv_sec), Int64(st.st_mtim.tv_nsec), Int64(st.st_size), Int64(st.st_ino)]
+        }
+    }
+
+    /// A new connection's SSL object, from the current certificates. SSL_new takes its own
+    /// reference on the context, so a later reload never frees it under a live connection.
+    func newSSL(now: UInt64) -> OpaquePointer? {
+        current.withLock { c in
+            if now &- c.checkedAt >= 1_000_000_000 {
+                c.checkedAt = now
+                let signature = Self.signature(directory)
+                if signature != c.signature {
+                    c.signature = signature
+                    do {
+                        let fresh = try Self.build(directory)
+                        SSL_CTX_free(c.ctx)
+                        c.ctx = fresh
+                        onReload?("TLS certificates reloaded from \(directory)")
+                    } catch {
+                        onReload?("TLS certificates in \(directory) changed but do not load, keeping the previous ones: \(error)")
+                    }
+                }
+            }
+            return SSL_new(c.ctx)
+        }
+    }
+
+    static func build(_ directory: String) throws -> OpaquePointer {
         let dir = URL(fileURLWithPath: directory)
         let crt = dir.appendingPathComponent("tls.crt").path
         let key = dir.appendingPathComponent("tls.key").path
@@ -25,7 +79,8 @@ public final class TLSContext: @unchecked Sendable {
             try? h.close()
         }
         guard let ctx = SSL_CTX_new(TLS_server_method()) else { throw SetupError(description: "SSL_CTX_new: \(Self.lastError())") }
-        self.ctx = ctx
+        var ok = false
+        defer { if !ok { SSL_CTX_free(ctx) } }
         _ = cossl_set_min_proto_version(ctx, TLS1_2_VERSION)
         SSL_CTX_set_options(ctx, COSSL_OP_NO_RENEGOTIATION | COSSL_OP_NO_COMPRESSION | COSSL_OP_CIPHER_SERVER_PREFERENCE
                             | COSSL_OP_NO_TICKET | COSSL_OP_IGNORE_UNEXPECTED_EOF)
@@ -67,9 +122,9 @@ public final class TLSContext: @unchecked Sendable {
         SSL_CTX_set_verify_depth(ctx, 4)
         cossl_set_alpn_h2(ctx)
         ERR_clear_error()
+        ok = true
+        return ctx
     }
-
-    deinit { SSL_CTX_free(ctx) }
 
     /// The oldest error on this thread's OpenSSL queue, as text (the queue is then cleared).
     static func lastError() -> String {
@@ -95,8 +150,8 @@ final class TLSSession {
         case failed(String)
     }
 
-    init?(context: TLSContext, fd: Int32) {
-        guard let ssl = SSL_new(context.ctx) else { return nil }
+    init?(context: TLSContext, fd: Int32, now: UInt64) {
+        guard let ssl = context.newSSL(now: now) else { return nil }
         self.ssl = ssl
         SSL_set_fd(ssl, fd)
         SSL_set_accept_state(ssl)

@@ -18,7 +18,7 @@ enum ServeCommand {
                 return 1
             }
             do {
-                tls = try TLSContext(directory: dir)
+                tls = try TLSContext(directory: dir) { message in log.log(.info, message) }
             } catch {
                 log.log(.error, "cannot serve: \(error)")
                 return 1

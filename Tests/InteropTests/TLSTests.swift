@@ -5,6 +5,10 @@ import Testing
 /// mTLS exactly as Crossplane calls a function in a cluster: certificates in a mounted folder,
 /// client certificate required and verified, ALPN h2 required. Certificates are made per test run
 /// with the openssl CLI (Clients/mkcerts.sh).
+enum TLSContextFiles {
+    static let names = ["tls.crt", "tls.key", "ca.crt"]
+}
+
 @Suite("TLS and mTLS")
 struct TLSTests {
     static let certs: URL? = {
@@ -123,6 +127,33 @@ struct TLSTests {
         let r = try curl(clientTLS(certs), "https://\(localhost(server))/apiextensions.fn.proto.v1.FunctionRunnerService/RunFunction", body: body.framed)
         #expect(r.stdout == "2 grpc-status=0", Comment(rawValue: r.text))
         #expect(Date().timeIntervalSince(start) < 5)
+    }
+
+    @Test("certificates regenerated in place (new CA, new server and client certificates) are used for new connections")
+    func reload() throws {
+        let certs = try certs()
+        let body = try BodyFiles()
+        let other = body.dir.appendingPathComponent("other")
+        let make = try Subprocess.run([ServerProcess.clients.appendingPathComponent("mkcerts.sh").path, other.path])
+        try #require(make.status == 0, Comment(rawValue: make.text))
+        // Serve from a copy, so the shared certificates stay as they are.
+        let served = body.dir.appendingPathComponent("served")
+        try FileManager.default.copyItem(at: certs.appendingPathComponent("server"), to: served)
+        let server = try ServerProcess(tlsDir: served.path)
+        defer { server.stop() }
+        let url = "https://\(localhost(server))/apiextensions.fn.proto.v1.FunctionRunnerService/RunFunction"
+        #expect(try curl(clientTLS(certs), url, body: body.framed).stdout == "2 grpc-status=0")
+        for name in TLSContextFiles.names {
+            let target = served.appendingPathComponent(name)
+            try FileManager.default.removeItem(at: target)
+            try FileManager.default.copyItem(at: other.appendingPathComponent("server/\(name)"), to: target)
+        }
+        Thread.sleep(forTimeInterval: 1.2)
+        let fresh = try curl(clientTLS(other), url, body: body.framed)
+        #expect(fresh.stdout == "2 grpc-status=0", Comment(rawValue: fresh.text + server.log))
+        let old = try curl(clientTLS(certs), url, body: body.framed)
+        #expect(old.status != 0 && !old.stdout.contains("grpc-status=0"), Comment(rawValue: old.text))
+        #expect(server.log.contains("TLS certificates reloaded"))
     }
 
     @Test("start-up errors name the file: missing, key not matching the certificate, expired certificate",

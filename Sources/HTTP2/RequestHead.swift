@@ -8,7 +8,7 @@ public struct RequestHead: Sendable {
     public var authority: String?
     public var fields: [HeaderField]
     public var contentLength: Int?
-    /// `:authority` and `host` together appear more than once (gRPC answers HTTP 400).
+    /// `host` appears more than once (gRPC answers HTTP 400; one `host` equal to `:authority` is fine, gRPC A41).
     public var repeatedAuthority: Bool
 
     public func first(_ name: String) -> String? {
@@ -50,7 +50,7 @@ enum RequestValidator {
         regular.reserveCapacity(fields.count)
         var contentLength: Int?
         var host: String?
-        var authorityCount = 0
+        var hostCount = 0
         for f in fields {
             if f.name.utf8.first == UInt8(ascii: ":") {
                 if sawRegular { throw .pseudoHeaderAfterRegular(f.name) }
@@ -68,7 +68,6 @@ enum RequestValidator {
                 case ":authority":
                     if authority != nil { throw .duplicatePseudoHeader(f.name) }
                     authority = f.value
-                    authorityCount += 1
                 default:
                     throw .unknownPseudoHeader(f.name)
                 }
@@ -86,7 +85,7 @@ enum RequestValidator {
                 if let c = contentLength, c != n { throw .badContentLength }
                 contentLength = n
             case "host":
-                authorityCount += 1
+                hostCount += 1
                 if let a = authority, a != f.value { throw .hostMismatch }
                 host = f.value
             default:
@@ -101,7 +100,7 @@ enum RequestValidator {
         if p.utf8.first != UInt8(ascii: "/") && !(p == "*" && m == "OPTIONS") { throw .emptyPath }
         if let h = host, let a = authority, a != h { throw .hostMismatch }
         return RequestHead(method: m, scheme: s, path: p, authority: authority ?? host, fields: regular,
-                           contentLength: contentLength, repeatedAuthority: authorityCount > 1)
+                           contentLength: contentLength, repeatedAuthority: hostCount > 1)
     }
 
     static func validateTrailers(_ fields: [HeaderField]) throws(MalformedReason) {

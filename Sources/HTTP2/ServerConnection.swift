@@ -395,12 +395,15 @@ public final class ServerConnection {
         events.append(.request(stream: stream, head: head, endStream: endStream))
     }
 
-    /// HTTP 431 for a header list over our limit (the table is already in sync).
+    /// HTTP 431 for a header list over our limit (the table is already in sync). The fields were dropped
+    /// unread, so whether it was a gRPC call is unknown: the grpc-status is there for those that are
+    /// (RESOURCE_EXHAUSTED, as grpc-go reports a header list over its limit).
     private func rejectOversizedHeaders(stream: UInt32, endStream: Bool) {
         var s = StreamState(id: stream, sendWindow: peerInitialWindow, recvWindow: configuration.initialWindowSize)
         s.remoteClosed = endStream
         streams[stream] = s
-        sendHeaders(stream: stream, fields: [HeaderField(":status", "431")], endStream: true)
+        sendHeaders(stream: stream, fields: [HeaderField(":status", "431"), HeaderField("grpc-status", "8"),
+                                             HeaderField("grpc-message", "header list too large")], endStream: true)
     }
 
     /// DATA or HEADERS on a stream at or below the highest id that is not active (checklist §4.2).

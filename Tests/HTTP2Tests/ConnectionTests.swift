@@ -235,7 +235,8 @@ struct ConnectionTests {
         h.send(0x1, 0x5, 1, h.block(Harness.get + [("x-big", String(repeating: "a", count: 300))]))
         let f = h.frames()
         #expect(f.count == 1 && f[0].flags & 0x1 == 0x1)
-        #expect(try h.decodeHeaders(f[0]) == [HeaderField(":status", "431")])
+        #expect(try h.decodeHeaders(f[0]) == [HeaderField(":status", "431"), HeaderField("grpc-status", "8"),
+                                              HeaderField("grpc-message", "header list too large")])
         h.headers(3)
         guard case .request(3, _, _)? = h.conn.takeEvents().last else { Issue.record("next request lost"); return }
     }

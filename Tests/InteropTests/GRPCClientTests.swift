@@ -10,11 +10,21 @@ struct GRPCClientTests {
         if let why = Tools.pythonClientsMissing { Issue.record(Comment(rawValue: why)); return }
         let server = try ServerProcess()
         defer { server.stop() }
+        try Self.pytest(file, expecting: passed, environment: ["FS_ADDRESS": server.address])
+    }
+
+    static func pytest(_ file: String, expecting passed: Int, environment: [String: String]) throws {
         let r = try Subprocess.run([Tools.python, "-m", "pytest", "-q", "-p", "no:cacheprovider", file],
-                                   environment: ["FS_ADDRESS": server.address], cwd: ServerProcess.clients, timeout: 300)
+                                   environment: environment, cwd: ServerProcess.clients, timeout: 300)
         #expect(r.status == 0, Comment(rawValue: r.text))
         #expect(r.stdout.contains("\(passed) passed"), Comment(rawValue: r.text))
     }
+
+    /// 147 h2spec cases and 25 of our own, each as plain HTTP and as gRPC, plus the count check.
+    static let conformanceCases = 345
+
+    @Test("HTTP/2 conformance table: every h2spec case and the §11.5 additions, as HTTP and as gRPC, over h2c (Clients/test_conformance.py)")
+    func conformance() throws { try pytest("test_conformance.py", expecting: Self.conformanceCases) }
 
     @Test("grpcio and raw-frame cases (Clients/test_grpcio.py)")
     func grpcio() throws { try pytest("test_grpcio.py", expecting: 18) }

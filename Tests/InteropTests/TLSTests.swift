@@ -85,6 +85,16 @@ struct TLSTests {
         #expect(r.status == 0, Comment(rawValue: r.text))
     }
 
+    @Test("HTTP/2 conformance table over mTLS: every h2spec case and the §11.5 additions, as HTTP and as gRPC (Clients/test_conformance.py)")
+    func conformance() throws {
+        if let why = Tools.pythonClientsMissing { Issue.record(Comment(rawValue: why)); return }
+        let certs = try certs()
+        let server = try ServerProcess(tlsDir: certs.appendingPathComponent("server").path)
+        defer { server.stop() }
+        try GRPCClientTests.pytest("test_conformance.py", expecting: GRPCClientTests.conformanceCases,
+                                   environment: ["FS_ADDRESS": localhost(server), "FS_TLS_DIR": certs.appendingPathComponent("client").path])
+    }
+
     @Test("grpc-go with client certificates under load: 10 in flight for 10 s, every call OK")
     func grpcGoLoad() throws {
         if let why = Tools.missing(["go"]) { Issue.record(Comment(rawValue: why)); return }

@@ -257,3 +257,53 @@ def test_rapid_reset_flood_is_cut_off_while_a_good_client_is_served(raw, channel
     assert term.error_code == 0xB   # ENHANCE_YOUR_CALM
     rsp = v1.RunFunctionResponse.FromString(raw_call(channel, V1, sample_request(v1, n=1).SerializeToString()))
     assert rsp.meta.tag == "tag-1"
+
+
+# --- flow control with large messages (http2-grpc.md §11.5) ---
+
+def test_4mib_answer_to_a_client_with_65535_octet_windows(raw):
+    # python h2 keeps the default 65,535-octet windows; the answer can only flow as WINDOW_UPDATEs come back.
+    body = sample_request(v1, n=1000, pad=3900).SerializeToString()
+    assert 3_900_000 < len(body) < 4 << 20
+    framed = b"\x00" + len(body).to_bytes(4, "big") + body
+    sid = raw.conn.get_next_available_stream_id()
+    raw.conn.send_headers(sid, grpc_headers(V1), end_stream=False)
+    sent = 0
+    answer = bytearray()
+    trailers = {}
+    raw.sock.settimeout(10)
+    while not trailers:
+        while sent < len(framed) and raw.conn.local_flow_control_window(sid) > 0:
+            n = min(raw.conn.local_flow_control_window(sid), raw.conn.max_outbound_frame_size, len(framed) - sent)
+            raw.conn.send_data(sid, framed[sent:sent + n], end_stream=sent + n == len(framed))
+            sent += n
+        raw.flush()
+        data = raw.sock.recv(65536)
+        assert data, "connection closed"
+        for e in raw.conn.receive_data(data):
+            if isinstance(e, h2.events.DataReceived):
+                answer += e.data
+                raw.conn.acknowledge_received_data(e.flow_controlled_length, e.stream_id)
+            elif isinstance(e, h2.events.TrailersReceived):
+                trailers = dict(e.headers)
+            elif isinstance(e, (h2.events.StreamReset, h2.events.ConnectionTerminated)):
+                raise AssertionError(e)
+        raw.flush()
+    assert trailers["grpc-status"] == "0"
+    assert raw.conn.remote_settings.initial_window_size == 1 << 20   # ours; the client's stayed at 65,535
+    rsp = v1.RunFunctionResponse.FromString(bytes(answer[5:]))
+    assert len(answer) > 3_900_000 and len(rsp.desired.resources) == 1000
+
+
+def test_100_concurrent_1mib_calls_on_one_connection(address):
+    # 100 MiB in flight both ways on one HTTP/2 connection: WINDOW_UPDATEs keep both directions open.
+    req = sample_request(v1, n=250, pad=4200)
+    body = req.SerializeToString()
+    assert 1 << 20 <= len(body) < 4 << 20
+    opts = [("grpc.max_receive_message_length", 8 << 20), ("grpc.max_send_message_length", 8 << 20)]
+    with grpc.insecure_channel(address, options=opts) as ch:
+        call = ch.unary_unary(V1, request_serializer=lambda b: b, response_deserializer=lambda b: b)
+        futures = [call.future(body, timeout=60) for _ in range(100)]
+        answers = [f.result() for f in futures]
+    assert all(len(a) >= len(body) - 64 for a in answers)
+    assert v1.RunFunctionResponse.FromString(answers[-1]).desired.resources["bucket-249"].ready == v1.READY_TRUE

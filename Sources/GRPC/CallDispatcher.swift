@@ -50,6 +50,22 @@ public final class CallDispatcher: StreamHandler {
 
     public var inFlight: Int { pending.count }
 
+    /// Request bytes held in incomplete messages, over every call of the connection.
+    public private(set) var bufferedBytes = 0
+
+    private static func held(_ p: Pending?) -> Int {
+        switch p {
+        case .call(let call)?: call.deframer.bufferedCount
+        case .stream(let call)?: call.deframer.bufferedCount
+        default: 0
+        }
+    }
+
+    /// Forgets a call, with the request bytes it held.
+    private func forget(_ stream: UInt32) {
+        bufferedBytes -= Self.held(pending.removeValue(forKey: stream))
+    }
+
     public func handle(_ event: Event, connection: ServerConnection, now: UInt64) {
         switch event {
         case .request(let stream, let head, let endStream):
@@ -59,7 +75,7 @@ public final class CallDispatcher: StreamHandler {
         case .trailers(let stream):
             receive(stream: stream, bytes: [], endStream: true, connection: connection, now: now)
         case .reset(let stream, _):
-            pending[stream] = nil
+            forget(stream)
             deadlines[stream] = nil
         }
     }
@@ -74,7 +90,7 @@ public final class CallDispatcher: StreamHandler {
             case .stream(let call)?: options.onCallFinished?(call.context.path, .deadlineExceeded, now &- call.started)
             default: break
             }
-            pending[stream] = nil
+            forget(stream)
             deadlines[stream] = nil
             connection.resetStream(stream: stream, code: .cancel)
         }
@@ -204,6 +220,7 @@ public final class CallDispatcher: StreamHandler {
 
     private func receive(stream: UInt32, bytes: [UInt8], endStream: Bool, connection: ServerConnection, now: UInt64) {
         guard let p = pending[stream] else { return }
+        bufferedBytes -= Self.held(p)
         switch p {
         case .http:
             if endStream {
@@ -235,6 +252,7 @@ public final class CallDispatcher: StreamHandler {
                 return
             }
             guard endStream else {
+                bufferedBytes += call.deframer.bufferedCount
                 pending[stream] = .call(call)
                 return
             }
@@ -295,6 +313,7 @@ public final class CallDispatcher: StreamHandler {
             failure = Status(.unknown, "internal error in the function")
         }
         if failure == nil && !endStream {
+            bufferedBytes += call.deframer.bufferedCount
             pending[stream] = .stream(call)
             return
         }
@@ -350,7 +369,7 @@ public final class CallDispatcher: StreamHandler {
     /// One HEADERS frame with END_STREAM carrying the status (no message was sent).
     private func trailersOnly(_ stream: UInt32, _ status: Status, extra: [HeaderField] = [], path: String,
                               connection: ServerConnection, started: UInt64, now: UInt64) {
-        pending[stream] = nil
+        forget(stream)
         deadlines[stream] = nil
         var fields = Self.responseHeaders
         fields.append(HeaderField("grpc-status", String(status.code.rawValue)))

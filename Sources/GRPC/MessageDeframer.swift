@@ -29,6 +29,11 @@ public struct MessageDeframer: Sendable {
         return messages
     }
 
+    /// Bytes held: a partial prefix, a partial body and complete messages not yet handled.
+    public var bufferedCount: Int {
+        prefix.count + body.count + (message?.count ?? 0) + messages.reduce(0) { $0 + $1.bytes.count }
+    }
+
     /// True when bytes of an incomplete message are buffered.
     public var isPartial: Bool { !prefix.isEmpty || expected != nil }
 
@@ -58,7 +63,9 @@ public struct MessageDeframer: Sendable {
                 compressed = flag == 1
                 prefix.removeAll()
                 expected = length
-                body.reserveCapacity(length)
+                // Never trust the declared length for an allocation: a peer could declare 4 MiB on
+                // every stream and send 5 bytes. Grow from 64 KiB as bytes actually arrive.
+                body.reserveCapacity(min(length, 1 << 16))
                 if length == 0 { finish() }
             }
         }

@@ -16,6 +16,15 @@ public struct Configuration: Sendable {
     /// PINGs with no stream open, SETTINGS frames. A token bucket; spent → GOAWAY ENHANCE_YOUR_CALM.
     public var glitchBurst = 200.0
     public var glitchRefillPerSecond = 50.0
+    /// Request bytes the application may hold per connection before connection credit is withheld.
+    public var maxBufferedRequestBytes = 64 << 20
+    /// ACKs and resets queued while the peer reads nothing; beyond it, GOAWAY ENHANCE_YOUR_CALM.
+    public var maxQueuedControlFrames = 1000
+    /// An answer stuck on a zero flow-control window this long is cancelled (RST_STREAM CANCEL).
+    public var stalledStreamNanos: UInt64 = 30_000_000_000
+    /// A connection with no stream open this long gets a graceful GOAWAY; 0 never. Crossplane keeps
+    /// one connection for hours, so the default is an hour (checklist §6.4).
+    public var idleTimeoutNanos: UInt64 = 3_600_000_000_000
     /// Closed streams remembered to tell "closed" from "never opened" (§4.2 of the checklist).
     public var closedStreamMemory = 128
 

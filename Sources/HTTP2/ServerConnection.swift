@@ -59,6 +59,22 @@ public final class ServerConnection {
     private var startedAt: UInt64 = 0
     private var settingsSentAt: UInt64?
 
+    /// Graceful shutdown, step one (GOAWAY 2^31-1 and a PING) was sent at this time; step two, the real
+    /// last stream id, follows the PING's ACK or a second (checklist §6.4).
+    private var shutdownPingSentAt: UInt64?
+    private var shutdownDebug = ""
+    static let shutdownPing: [UInt8] = Array("goaway!!".utf8)
+    /// Last time a stream was open; the idle timeout counts from here.
+    private var lastActive: UInt64 = 0
+    /// While set, the connection window is not credited back: the application holds too many request
+    /// bytes (the buffered-bytes budget, checklist §9).
+    private var holdingCredit = false
+    /// ACKs and resets queued since the transport last drained everything it had to write. A peer that
+    /// makes us queue more than `maxQueuedControlFrames` without reading them is cut off.
+    public var queuedControlFrames = 0
+    /// Response bytes waiting for flow-control window, over all streams.
+    public private(set) var pendingOutputBytes = 0
+
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
         self.decoder = Decoder(maxTableSize: 4096, maxHeaderListSize: configuration.maxHeaderListSize,
@@ -81,12 +97,23 @@ public final class ServerConnection {
         return true
     }
 
+    /// Counts a frame we must send because the peer asked (an ACK) or erred (a reset).
+    private func queuedControlFrame() -> Bool {
+        queuedControlFrames += 1
+        if queuedControlFrames > configuration.maxQueuedControlFrames {
+            connectionError(.enhanceYourCalm, "too many control frames queued while the peer does not read")
+            return false
+        }
+        return true
+    }
+
     /// Number of streams counted against MAX_CONCURRENT_STREAMS.
     public var activeStreamCount: Int { streams.count }
 
     /// Queues the server preface: our SETTINGS and a connection WINDOW_UPDATE (checklist §1).
     public func start(now: UInt64) {
         startedAt = now
+        lastActive = now
         self.now = now
         glitchRefilledAt = now
         settingsSentAt = now
@@ -110,6 +137,23 @@ public final class ServerConnection {
     }
 
     public var hasEvents: Bool { !events.isEmpty }
+
+    /// Told by the transport after each dispatch: while the application holds more request bytes than
+    /// its budget, connection-level credit is withheld, so the peer cannot send more (checklist §9).
+    public func setApplicationBuffered(_ bytes: Int) {
+        let hold = bytes > configuration.maxBufferedRequestBytes
+        if hold == holdingCredit { return }
+        holdingCredit = hold
+        if !hold { releaseHeldCredit() }
+    }
+
+    private func releaseHeldCredit() {
+        if connectionUnacked >= configuration.connectionWindowSize / 2 && !isClosing {
+            FrameWriter.windowUpdate(stream: 0, increment: connectionUnacked, into: &outbound)
+            connectionRecvWindow += connectionUnacked
+            connectionUnacked = 0
+        }
+    }
 
     public var isClosing: Bool {
         if case .closing = phase { return true }
@@ -269,7 +313,7 @@ public final class ServerConnection {
     private func creditConnection(_ n: Int) {
         guard n > 0 else { return }
         connectionUnacked += n
-        if connectionUnacked >= configuration.connectionWindowSize / 2 {
+        if !holdingCredit && connectionUnacked >= configuration.connectionWindowSize / 2 {
             FrameWriter.windowUpdate(stream: 0, increment: connectionUnacked, into: &outbound)
             connectionRecvWindow += connectionUnacked
             connectionUnacked = 0
@@ -392,6 +436,7 @@ public final class ServerConnection {
             if let cl = head.contentLength, cl != 0 { streamError(stream, .protocolError); return }
         }
         streams[stream] = s
+        lastActive = now
         events.append(.request(stream: stream, head: head, endStream: endStream))
     }
 
@@ -437,7 +482,7 @@ public final class ServerConnection {
         if stream > highestStreamID { connectionError(.protocolError, "RST_STREAM on idle stream \(stream)"); return }
         let code = ErrorCode(rawValue: readUInt32(start))
         if !glitch() { return }
-        guard streams.removeValue(forKey: stream) != nil else { return }
+        guard drop(stream) != nil else { return }
         closed.record(stream, .resetByPeer)
         events.append(.reset(stream: stream, code: code))
     }
@@ -483,6 +528,7 @@ public final class ServerConnection {
                 break
             }
         }
+        if !queuedControlFrame() { return }
         FrameWriter.settingsAck(into: &outbound)
         flushBlocked()
     }
@@ -490,9 +536,15 @@ public final class ServerConnection {
     private func handlePing(flags: UInt8, stream: UInt32, start: Int, length: Int) {
         if stream != 0 { connectionError(.protocolError, "PING on a stream"); return }
         if length != 8 { connectionError(.frameSizeError, "PING of \(length) octets"); return }
-        if flags & FrameFlags.ack != 0 { return }
+        if flags & FrameFlags.ack != 0 {
+            if shutdownPingSentAt != nil && goAwayLastStream == nil && payload(start, 8).elementsEqual(Self.shutdownPing) {
+                finishGracefulShutdown()
+            }
+            return
+        }
         // PINGs while streams are open are how grpc-go estimates bandwidth: never abuse.
         if streams.isEmpty && !glitch() { return }
+        if !queuedControlFrame() { return }
         FrameWriter.ping(payload(start, 8), ack: true, into: &outbound)
     }
 
@@ -531,13 +583,15 @@ public final class ServerConnection {
         phase = .closing(code)
         for id in streams.keys { events.append(.reset(stream: id, code: code)) }
         streams.removeAll()
+        blocked.removeAll()
+        pendingOutputBytes = 0
         partial = nil
     }
 
     private func streamError(_ stream: UInt32, _ code: ErrorCode) {
-        if !glitch() { return }
+        if !glitch() || !queuedControlFrame() { return }
         FrameWriter.rstStream(stream: stream, code: code, into: &outbound)
-        if streams.removeValue(forKey: stream) != nil {
+        if drop(stream) != nil {
             events.append(.reset(stream: stream, code: code))
         }
         closed.record(stream, .resetBySelf)
@@ -561,6 +615,7 @@ public final class ServerConnection {
     /// Queues body bytes; they go out as the windows allow. With `endStream` the stream ends after them.
     public func sendData(stream: UInt32, bytes: [UInt8], endStream: Bool) {
         guard var s = streams[stream], !s.localClosed, !s.endAfterPending else { return }
+        pendingOutputBytes += bytes.count
         if s.pendingCount == 0 {
             s.pending = bytes
             s.pendingOffset = 0
@@ -583,25 +638,49 @@ public final class ServerConnection {
 
     /// Resets a stream from the application side (deadline expiry, abandoned request).
     public func resetStream(stream: UInt32, code: ErrorCode) {
-        guard streams[stream] != nil else { return }
+        guard drop(stream) != nil else { return }
         FrameWriter.rstStream(stream: stream, code: code, into: &outbound)
-        streams[stream] = nil
         closed.record(stream, .resetBySelf)
     }
 
-    /// Graceful GOAWAY: no new streams above the highest one seen; in-flight ones finish.
-    public func goAway(debug: String = "") {
-        guard !isClosing, goAwayLastStream == nil else { return }
-        goAwayLastStream = highestStreamID
-        FrameWriter.goAway(lastStream: highestStreamID, code: .noError, debug: debug, into: &outbound)
+    /// Removes a stream from the active table, with the output it still had queued.
+    private func drop(_ stream: UInt32) -> StreamState? {
+        guard let s = streams.removeValue(forKey: stream) else { return nil }
+        pendingOutputBytes -= s.pendingCount
+        return s
     }
 
+    /// Graceful shutdown in two steps (RFC 9113 §6.8, checklist §6.4): GOAWAY(2^31-1) and a PING now, so
+    /// streams the client opens meanwhile are still served; once the PING is acknowledged (or after a
+    /// second), GOAWAY with the highest stream id actually received. Streams above it are ignored;
+    /// streams at or below it finish.
+    public func beginGracefulShutdown(now: UInt64, debug: String) {
+        guard !isClosing, goAwayLastStream == nil, shutdownPingSentAt == nil else { return }
+        self.now = now
+        shutdownDebug = debug
+        if phase != .open {
+            // No SETTINGS from the peer yet, so no stream either: one GOAWAY says it all.
+            finishGracefulShutdown()
+            return
+        }
+        FrameWriter.goAway(lastStream: 0x7fff_ffff, code: .noError, debug: debug, into: &outbound)
+        FrameWriter.ping(Self.shutdownPing, ack: false, into: &outbound)
+        shutdownPingSentAt = now
+    }
+
+    private func finishGracefulShutdown() {
+        goAwayLastStream = highestStreamID
+        FrameWriter.goAway(lastStream: highestStreamID, code: .noError, debug: shutdownDebug, into: &outbound)
+    }
+
+    /// The final GOAWAY is out: once no stream is left, the transport closes the connection.
     public var isGoingAway: Bool { goAwayLastStream != nil }
 
     /// Enforces the timers the connection owns: preface/first SETTINGS, header block completion and
     /// the ACK of our SETTINGS.
     public func tick(now: UInt64) {
         if isClosing { return }
+        self.now = now
         switch phase {
         case .awaitingPreface, .awaitingSettings:
             if now &- startedAt > configuration.prefaceTimeoutNanos {
@@ -617,11 +696,31 @@ public final class ServerConnection {
         }
         if let sent = settingsSentAt, now &- sent > configuration.settingsAckTimeoutNanos {
             connectionError(.settingsTimeout, "SETTINGS not acknowledged")
+            return
+        }
+        if let sent = shutdownPingSentAt, goAwayLastStream == nil, now &- sent > 1_000_000_000 {
+            finishGracefulShutdown()
+        }
+        if !streams.isEmpty || partial != nil {
+            // A half-sent header block is not idleness; its own 10 s bound applies.
+            lastActive = now
+        } else if configuration.idleTimeoutNanos > 0 && now &- lastActive > configuration.idleTimeoutNanos {
+            beginGracefulShutdown(now: now, debug: "idle")
+        }
+        // A stream whose answer has waited on a zero window too long is cancelled: a peer that never
+        // opens its window cannot pin the answer in memory (checklist §9, §12).
+        for id in blocked {
+            guard let s = streams[id], let since = s.stalledSince, now &- since > configuration.stalledStreamNanos else { continue }
+            _ = drop(id)
+            FrameWriter.rstStream(stream: id, code: .cancel, into: &outbound)
+            closed.record(id, .resetBySelf)
+            events.append(.reset(stream: id, code: .cancel))
         }
     }
 
     private func flush(_ stream: UInt32) {
         guard var s = streams[stream] else { return }
+        let before = s.pendingCount
         while s.pendingCount > 0 {
             let n = min(s.pendingCount, s.sendWindow, connectionSendWindow, peerMaxFrameSize)
             if n <= 0 { break }
@@ -631,6 +730,7 @@ public final class ServerConnection {
                                stream: stream, into: &outbound)
             outbound.append(contentsOf: s.pending[s.pendingOffset..<(s.pendingOffset + n)])
             s.pendingOffset += n
+            pendingOutputBytes -= n
             s.sendWindow -= n
             connectionSendWindow -= n
             if endStream { s.localClosed = true }
@@ -651,6 +751,12 @@ public final class ServerConnection {
             }
         } else if !blocked.contains(stream) {
             blocked.append(stream)
+        }
+        // The stall clock runs from the last time any byte of this stream's answer could be sent.
+        if s.pendingCount == 0 {
+            s.stalledSince = nil
+        } else if s.stalledSince == nil || s.pendingCount < before {
+            s.stalledSince = now
         }
         streams[stream] = s
         if s.localClosed { localEnded(stream) }

@@ -6,6 +6,8 @@ public protocol StreamHandler: AnyObject {
     func tick(connection: ServerConnection, now: UInt64)
     /// Calls still waiting for input or output.
     var inFlight: Int { get }
+    /// Request bytes held while messages are incomplete; over the budget, connection credit is withheld.
+    var bufferedBytes: Int { get }
 }
 
 /// Makes one `StreamHandler` per accepted connection. Shared by every event loop.

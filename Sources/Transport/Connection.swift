@@ -21,6 +21,9 @@ final class Connection {
     /// Close the connection if the TLS handshake has not finished by then.
     var handshakeDeadline: UInt64?
     var handshakeWantsWrite = false
+    /// Reading is suspended until the peer drains what we owe it.
+    var readPaused = false
+    var lastWriteProgress: UInt64 = 0
 
     init(fd: Int32, token: UInt64, h2: ServerConnection, handler: any StreamHandler, tls: TLSSession?) {
         self.fd = fd
@@ -74,6 +77,9 @@ final class Connection {
     }
 
     var hasUnsentBytes: Bool { writeOffset < writeBuffer.count || !h2.outbound.isEmpty }
+
+    /// Bytes queued for the socket and not yet written.
+    var unsentCount: Int { writeBuffer.count - writeOffset + h2.outbound.count }
 
     /// Delivers the connection's events to the handler.
     func dispatch(now: UInt64) {

@@ -148,8 +148,8 @@ final class EventLoop: @unchecked Sendable {
                     _ = cls_close(listenFd)
                     listenFd = -1
                 }
-                for c in connections.values {
-                    c.h2.goAway(debug: "server shutting down")
+                for c in connections.values where !c.isHandshaking {
+                    c.h2.beginGracefulShutdown(now: now, debug: "server shutting down")
                     c.dirty = true
                 }
             }
@@ -188,6 +188,7 @@ final class EventLoop: @unchecked Sendable {
                 continue
             }
             connections[token] = c
+            c.lastWriteProgress = now
             if c.isHandshaking {
                 // The handshake runs as bytes arrive; a peer that stalls is dropped at the deadline
                 // and never holds up other connections.
@@ -226,6 +227,13 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func readable(_ c: Connection, now: UInt64) {
+        // A peer that does not read what we owe it (ACKs of its PINGs and SETTINGS, answers) is not
+        // read from either until it catches up: our queue stays bounded and TCP pushes back on it.
+        // The same once we have a GOAWAY to deliver: input is only read and discarded after it is out.
+        if c.unsentCount > Self.maxUnsentBytes || (c.h2.isClosing && c.drainUntil == nil && c.watchingWrite) {
+            pauseReading(c)
+            return
+        }
         // Bounded per wake-up so one busy peer cannot starve the others on this loop.
         for _ in 0..<16 {
             switch readBuffer.withUnsafeMutableBytes({ c.read(into: $0) }) {
@@ -253,9 +261,16 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func tickAll(now: UInt64) {
-        for c in connections.values {
+        for c in Array(connections.values) {
             if let until = c.drainUntil ?? c.handshakeDeadline {
                 if now >= until { close(c) }
+                continue
+            }
+            let patience = c.h2.isClosing ? Self.stuckWriterNanos / 6 : Self.stuckWriterNanos
+            if c.watchingWrite && now &- c.lastWriteProgress > patience {
+                // Nothing written for that long while we owe bytes: the peer stopped reading.
+                config.log(.debug, "closing a connection whose peer has not read for \(patience / 1_000_000_000) s")
+                close(c)
                 continue
             }
             c.h2.tick(now: now)
@@ -267,15 +282,23 @@ final class EventLoop: @unchecked Sendable {
     private func flushDirty(now: UInt64) {
         for c in connections.values where c.dirty && !c.isHandshaking {
             c.dirty = false
+            c.h2.setApplicationBuffered(c.handler.bufferedBytes)
+            let before = c.unsentCount
             if !c.flush() {
                 close(c)
                 continue
             }
+            let after = c.unsentCount
+            if after < before || after == 0 { c.lastWriteProgress = now }
+            if after == 0 { c.h2.queuedControlFrames = 0 }
+            if c.readPaused && after <= Self.maxUnsentBytes / 2 {
+                c.readPaused = false
+                readAgain.append(c.token)
+            }
             let pending = c.hasUnsentBytes
             if pending != c.watchingWrite {
                 c.watchingWrite = pending
-                let events = CLS_EPOLLIN | CLS_EPOLLRDHUP | (pending ? CLS_EPOLLOUT : 0)
-                _ = cls_epoll_ctl(epfd, 1, c.fd, events, c.token)
+                updateInterest(c)
             }
             if pending { continue }
             if c.h2.isClosing && c.drainUntil == nil {
@@ -284,12 +307,30 @@ final class EventLoop: @unchecked Sendable {
                 c.tls?.shutdown()
                 _ = cls_shutdown_write(c.fd)
                 c.drainUntil = now &+ 1_000_000_000
-            } else if shutdownDeadline != nil && c.h2.activeStreamCount == 0 && c.handler.inFlight == 0 && c.drainUntil == nil {
+            } else if c.h2.isGoingAway && c.h2.activeStreamCount == 0 && c.handler.inFlight == 0 && c.drainUntil == nil {
                 c.tls?.shutdown()
                 _ = cls_shutdown_write(c.fd)
                 c.drainUntil = now &+ 1_000_000_000
             }
         }
+    }
+
+    /// Output queued beyond this stops reading from the connection (checklist §12: SETTINGS and PING
+    /// floods from a peer that never reads, CVE-2019-9512/9515, and CVE-2019-9517).
+    static let maxUnsentBytes = 1 << 20
+    /// A peer that has read nothing of what we owe for this long is disconnected (a sixth of it once
+    /// a GOAWAY is waiting behind the unread bytes).
+    static let stuckWriterNanos: UInt64 = 30_000_000_000
+
+    private func pauseReading(_ c: Connection) {
+        guard !c.readPaused else { return }
+        c.readPaused = true
+        updateInterest(c)
+    }
+
+    private func updateInterest(_ c: Connection) {
+        let events = (c.readPaused ? 0 : CLS_EPOLLIN | CLS_EPOLLRDHUP) | (c.watchingWrite ? CLS_EPOLLOUT : 0)
+        _ = cls_epoll_ctl(epfd, 1, c.fd, events, c.token)
     }
 
     private func close(_ c: Connection) {

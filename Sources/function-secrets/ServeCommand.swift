@@ -49,6 +49,8 @@ enum ServeCommand {
         let server = Server(router: router, options: grpcOptions)
 
         var config = ServerConfiguration(address: address, loops: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        config.shutdownGraceNanos = options.shutdownGraceNanos
+        config.http2.idleTimeoutNanos = options.idleTimeoutNanos
         config.log = { level, message in
             let l: Logger.Level = switch level {
             case .debug: .debug

@@ -6,6 +6,8 @@ struct ServeOptions {
     var debug = false
     var maxRecvMessageSizeMB = 4
     var metricsAddress = ":8080"
+    var shutdownGraceNanos: UInt64 = 5_000_000_000
+    var idleTimeoutNanos: UInt64 = 3_600_000_000_000
 
     struct UsageError: Error, CustomStringConvertible {
         var description: String
@@ -24,10 +26,25 @@ struct ServeOptions {
                                      (env TLS_SERVER_CERTS_DIR; alias --tls-server-certs-dir)
       --max-recv-message-size MB     largest request message accepted, in MB (default 4)
       --metrics-address ADDR         Prometheus metrics on http://ADDR/metrics (default ":8080"; "" disables)
+      --shutdown-grace DURATION      time in-flight calls get to finish after SIGTERM/SIGINT (default 5s)
+      --idle-timeout DURATION        GOAWAY a connection with no call for this long (default 1h; 0 never)
       --network tcp                  accepted for compatibility; only tcp is supported
       -d, --debug                    human-readable debug logs instead of JSON
       -h, --help                     show this help
     """
+
+    /// A Go-style duration: a whole number with the unit ms, s, m or h ("500ms", "5s", "1h"); "0" alone.
+    static func duration(_ flag: String, _ text: String) throws -> UInt64 {
+        if text == "0" { return 0 }
+        let units: [(String, UInt64)] = [("ms", 1_000_000), ("s", 1_000_000_000), ("m", 60_000_000_000), ("h", 3_600_000_000_000)]
+        for (suffix, nanos) in units where text.hasSuffix(suffix) {
+            let digits = text.dropLast(suffix.count)
+            if !digits.isEmpty, digits.count <= 6, digits.allSatisfy(\.isASCII), let n = UInt64(digits) {
+                return n * nanos
+            }
+        }
+        throw UsageError(description: "\(flag) must be a duration such as 500ms, 5s, 10m or 1h, got \"\(text)\"")
+    }
 
     static func parse(_ args: [String], environment: [String: String]) throws -> ServeOptions {
         var o = ServeOptions()
@@ -61,6 +78,8 @@ struct ServeOptions {
                 }
                 o.maxRecvMessageSizeMB = n
             case "--metrics-address": o.metricsAddress = try take()
+            case "--shutdown-grace": o.shutdownGraceNanos = try duration(arg, try take())
+            case "--idle-timeout": o.idleTimeoutNanos = try duration(arg, try take())
             case "--network":
                 let v = try take()
                 guard v == "tcp" else { throw UsageError(description: "--network supports only tcp, got \"\(v)\"") }

@@ -53,6 +53,8 @@ public final class Harness {
             for (id, v) in settings { payload += [UInt8(id >> 8), UInt8(id & 0xff)] + u32(v) }
             send(Harness.preface + frameBytes(0x4, 0, 0, payload))
             _ = frames()
+            send(0x4, 0x1, 0)   // ACK our SETTINGS, as every client does
+            _ = frames()
         }
     }
 
@@ -87,6 +89,7 @@ public final class Harness {
             i += 9 + n
         }
         conn.outbound.removeAll()
+        conn.queuedControlFrames = 0   // as the transport does once everything is written
         return out
     }
 

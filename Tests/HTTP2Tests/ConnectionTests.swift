@@ -215,18 +215,6 @@ struct ConnectionTests {
         #expect(h.frames().isEmpty)
     }
 
-    @Test("graceful GOAWAY refuses new streams above the last id")
-    func goAway() {
-        let h = Harness()
-        h.headers(1, Harness.grpc, endStream: false)
-        h.conn.goAway()
-        let f = h.frames()
-        #expect(f.last?.type == 0x7 && be32(f.last!.payload, 0) == 1 && f.last?.errorCode == 0)
-        h.headers(3)
-        #expect(h.conn.takeEvents().count == 1)
-        #expect(h.conn.activeStreamCount == 1)
-    }
-
     @Test("header list over the limit gets HTTP 431, and the table stays in sync")
     func oversizedHeaders() throws {
         var config = Configuration()

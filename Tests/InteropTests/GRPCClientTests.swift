@@ -14,7 +14,9 @@ struct GRPCClientTests {
     }
 
     static func pytest(_ file: String, expecting passed: Int, environment: [String: String]) throws {
-        let r = try Subprocess.run([Tools.python, "-m", "pytest", "-q", "-p", "no:cacheprovider", file],
+        // `file` may carry pytest arguments after the file name ("test_x.py -k name").
+        let args = file.split(separator: " ").map(String.init)
+        let r = try Subprocess.run([Tools.python, "-m", "pytest", "-q", "-p", "no:cacheprovider"] + args,
                                    environment: environment, cwd: ServerProcess.clients, timeout: 300)
         #expect(r.status == 0, Comment(rawValue: r.text))
         #expect(r.stdout.contains("\(passed) passed"), Comment(rawValue: r.text))

@@ -232,6 +232,7 @@ class Peer:
             pass
 
     def send(self, *chunks):
+        self.sock.settimeout(10)   # reads leave their own (short) timeout behind
         self.sock.sendall(b"".join(chunks))
 
     # Reading.

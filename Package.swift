@@ -57,3 +57,4 @@ let package = Package(
         ),
     ]
 )
+

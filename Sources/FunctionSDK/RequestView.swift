@@ -23,6 +23,21 @@ public struct RequestView: Sendable {
                     throw WireFormat.Malformed(reason: "field \(field.number) has wire type \(field.wireType.rawValue)")
                 }
                 ranges[field.number, default: []].append(field.range)
+                // What is echoed (desired, context) or quoted (meta.tag) must be well-formed, or
+                // the answer would be unparseable by the caller.
+                let shape: (String, MessageShape)? = switch field.number {
+                case Field.meta: ("meta", .meta)
+                case Field.desired: ("desired", .state)
+                case Field.context: ("context", .structure)
+                default: nil
+                }
+                if let (name, shape) = shape {
+                    do {
+                        try shape.validate(buffer, field.range)
+                    } catch {
+                        throw WireFormat.Malformed(reason: "\(name): \(error)")
+                    }
+                }
             }
         }
         self.ranges = ranges

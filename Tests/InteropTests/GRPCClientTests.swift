@@ -29,7 +29,7 @@ struct GRPCClientTests {
     func conformance() throws { try pytest("test_conformance.py", expecting: Self.conformanceCases) }
 
     @Test("grpcio and raw-frame cases (Clients/test_grpcio.py)")
-    func grpcio() throws { try pytest("test_grpcio.py", expecting: 18) }
+    func grpcio() throws { try pytest("test_grpcio.py", expecting: 20) }
 
     @Test("gRPC server reflection: grpcio's reflection client lists and describes the services (Clients/test_reflection.py)")
     func reflection() throws { try pytest("test_reflection.py", expecting: 3) }

@@ -7,9 +7,14 @@ h2load's per-request log. Every server's first answer is checked for grpc-status
 after the runs our server's own count of calls by status must be all 0. Peak RSS is the server's
 VmHWM. Each point is repeated and the median run (by req/s) is printed, with ratios against ours.
 
-    Tests/Benchmarks/bench.py                           # passthrough + cluster, 1x1 1x10 1x100, 10 s, 3 repeats
+    Tests/Benchmarks/bench.py                           # passthrough + cluster-distinct, 1x1 1x10 1x100, 10 s, 3 repeats
     Tests/Benchmarks/bench.py --duration 5 --repeat 1 --matrix 1x1,1x100
     Tests/Benchmarks/bench.py --peers /path/to/peers    # default: ../shared/peers beside the repo
+
+The pass-through and single-claim cases are driven by h2load. "cluster-distinct" sends the demo aws ClusterClaim
+under 1,000 different names (spec.id rotates, so every answer is a fresh render) with our grpc-go client
+(Tests/InteropTests/Clients/goclient, the stack Crossplane core uses), since h2load sends one body; the same client
+drives every server in that case, so the ratios stay like for like.
 
 Servers: ours (release build), the Python SDK peer (python-function/main.py, the same composition),
 goserver (grpc-go answering with fixed bytes: the peer's own answer to the same request) and nghttpd
@@ -73,7 +78,21 @@ def requests():
     cl.observed.composite.resource.CopyFrom(struct(DEMO_CLUSTER))
     cl.input.CopyFrom(struct({"apiVersion": "secrets.fn.crossplane.io/v1beta1", "kind": "Input"}))
     cl.context.CopyFrom(struct({}))
-    return {"passthrough": pt.SerializeToString(), "cluster": cl.SerializeToString()}
+    # The same claim under 1,000 names: spec.id, the XR name and the claim name differ from call to call, so
+    # every answer is rendered afresh (nothing could be cached).
+    distinct = []
+    for i in range(1000):
+        claim = json.loads(json.dumps(DEMO_CLUSTER))
+        claim["metadata"]["name"] = f"team-{i:03d}-cluster-x7k2p"
+        claim["spec"]["id"] = f"team-{i:03d}-cluster"
+        claim["metadata"].setdefault("labels", {})["crossplane.io/claim-name"] = f"team-{i:03d}-cluster"
+        r = v1.RunFunctionRequest()
+        r.meta.tag = f"bench-{i}"
+        r.observed.composite.resource.CopyFrom(struct(claim))
+        r.input.CopyFrom(struct({"apiVersion": "secrets.fn.crossplane.io/v1beta1", "kind": "Input"}))
+        r.context.CopyFrom(struct({}))
+        distinct.append(r.SerializeToString())
+    return {"passthrough": pt.SerializeToString(), "cluster": cl.SerializeToString(), "cluster-distinct": distinct}
 
 
 def framed(b):
@@ -133,13 +152,26 @@ def h2load(url, body_file, c, m, duration, warmup, workdir):
             "ok": int(m_ok.group(1)), "failed": int(m_ok.group(2)) + int(m_ok.group(3))}
 
 
+def goclient(binary, addr, bodies_dir, streams, duration, warmup, check_tag=True):
+    """grpc-go client (Crossplane core's stack) on one connection with `streams` calls in flight, rotating over
+    distinct requests: h2load cannot vary the body. Every answer is checked for status OK and its own tag."""
+    out = subprocess.run(["taskset", "-c", "0", binary, "-addr", addr, "-bodies", bodies_dir, "-c", str(streams),
+                          "-d", f"{duration}s", "-warmup", f"{warmup}s", f"-check-tag={str(check_tag).lower()}"],
+                         capture_output=True, text=True,
+                         timeout=duration + warmup + 60)
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    return {"rps": r["req_s"], "p50": r["p50_ms"], "p99": r["p99_ms"], "max": r["max_ms"], "ok": r["ok"],
+            "failed": r["calls"] - r["ok"]}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--matrix", default="1x1,1x10,1x100")
-    ap.add_argument("--cases", default="passthrough,cluster")
+    ap.add_argument("--cases", default="passthrough,cluster-distinct",
+                    help="passthrough, cluster (one request, h2load), cluster-distinct (1,000 requests, grpc-go client)")
     ap.add_argument("--peers", default=os.path.join(ROOT, "..", "shared", "peers"))
     ap.add_argument("--no-build", action="store_true")
     a = ap.parse_args()
@@ -151,10 +183,25 @@ def main():
     bodies = requests()
     results = []
     matrix = [tuple(map(int, p.split("x"))) for p in a.matrix.split(",")]
+    gobin = None
+    if "cluster-distinct" in a.cases:
+        gobin = os.path.join(work, "goclient")
+        subprocess.run([os.path.join(ROOT, "Tests", "InteropTests", "Clients", "goclient", "build.sh"), gobin], check=True,
+                       stdout=subprocess.DEVNULL)
     for case in a.cases.split(","):
         body_file = os.path.join(work, f"{case}.grpc")
+        first = bodies[case][0] if isinstance(bodies[case], list) else bodies[case]
         with open(body_file, "wb") as f:
-            f.write(framed(bodies[case]))
+            f.write(framed(first))
+        loader = None
+        if isinstance(bodies[case], list):
+            distinct_dir = os.path.join(work, case)
+            os.makedirs(distinct_dir, exist_ok=True)
+            for i, b in enumerate(bodies[case]):
+                with open(os.path.join(distinct_dir, f"{i:04d}.pb"), "wb") as f:
+                    f.write(b)
+            loader = lambda addr, c, m, dur, warm, fixed=False: goclient(gobin, addr, distinct_dir, c * m, dur, warm,
+                                                                         check_tag=not fixed)
         # The peer's answer to this request, served as fixed bytes by goserver and nghttpd.
         servers = [("function-secrets", lambda p: [ours_bin, "--insecure", "--address", f"127.0.0.1:{p}", "--metrics-address", ""])]
         py_main = os.path.join(peers, "python-function", "main.py")
@@ -178,7 +225,7 @@ def main():
                     data = f.read()[5:]
                 with open(answer, "wb") as f:
                     f.write(data)
-            bench(results, case, name, srv, url, body_file, matrix, a)
+            bench(results, case, name, srv, url, body_file, matrix, a, loader)
             srv.stop()
             if name == "function-secrets":
                 line = [l for l in open(os.path.join(work, f"{name}.log")) if '"msg":"stopped"' in l]
@@ -188,9 +235,10 @@ def main():
         if os.path.exists(goserver):
             port = free_port()
             srv = Server("grpc-go-fixed", [goserver, "-addr", f"127.0.0.1:{port}", "-response", answer], port, work)
-            bench(results, case, "grpc-go-fixed", srv, f"http://127.0.0.1:{port}{PATH}", body_file, matrix, a)
+            fixed = loader and (lambda addr, c, m, dur, warm: loader(addr, c, m, dur, warm, fixed=True))
+            bench(results, case, "grpc-go-fixed", srv, f"http://127.0.0.1:{port}{PATH}", body_file, matrix, a, fixed)
             srv.stop()
-        if shutil.which("nghttpd"):
+        if shutil.which("nghttpd") and loader is None:   # a static file cannot answer distinct requests
             static = os.path.join(work, "static")
             os.makedirs(static, exist_ok=True)
             shutil.copy(answer, os.path.join(static, "answer"))
@@ -202,9 +250,12 @@ def main():
     shutil.rmtree(work, ignore_errors=True)
 
 
-def bench(results, case, name, srv, url, body_file, matrix, a):
+def bench(results, case, name, srv, url, body_file, matrix, a, loader=None):
     for c, m in matrix:
-        runs = [h2load(url, body_file, c, m, a.duration, a.warmup, os.path.dirname(srv.log.name)) for _ in range(a.repeat)]
+        if loader:
+            runs = [loader(f"127.0.0.1:{srv.port}", c, m, a.duration, a.warmup) for _ in range(a.repeat)]
+        else:
+            runs = [h2load(url, body_file, c, m, a.duration, a.warmup, os.path.dirname(srv.log.name)) for _ in range(a.repeat)]
         runs.sort(key=lambda r: r["rps"])
         med = runs[len(runs) // 2]
         med["range"] = (runs[0]["rps"], runs[-1]["rps"])

@@ -2,15 +2,17 @@
 # Fuzzes the three parsers a peer can reach, each for a bounded number of executions, with libFuzzer
 # and AddressSanitizer:
 #   hpack    the HPACK decoder (Tests/Fuzz/FuzzHPACK)
-#   http2    the frame parser and connection state machine (Tests/Fuzz/FuzzHTTP2)
+#   http2    the frame parser and connection state machine (Tests/Fuzz/FuzzHTTP2, driven by
+#            Tests/HTTP2TestSupport/ConnectionDriver.swift, which the regression tests replay)
 #   request  RunFunction request decoding and the whole handler (Tests/Fuzz/FuzzRequest)
 #
 #   Tests/Fuzz/run.sh [RUNS] [TARGET...]      RUNS defaults to 1000000 per target; targets default to all three
 #
 # The libraries are built instrumented into .build-fuzz with SwiftPM; each target is then linked by
 # swiftc with libFuzzer's main. Seeds are written fresh into the corpus folder (.build-fuzz/corpus).
-# A crash stops the run, leaves the input in .build-fuzz/crashes and exits non-zero: turn it into a
-# regression test, fix, run again.
+# A crash stops the target's run, leaves the input in .build-fuzz/crashes and makes the script exit
+# non-zero: turn it into a regression test (Tests/HTTP2Tests/FuzzRegressionTests.swift,
+# Tests/FunctionSDKTests/MalformedRequestTests.swift), fix, run again.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 runs=${1:-1000000}
@@ -23,7 +25,9 @@ mkdir -p "$build/bin" "$build/crashes"
 
 cd "$root"
 echo "building the libraries with -sanitize=fuzzer,address (.build-fuzz)"
-swift build -c release --build-path "$build" -Xswiftc -sanitize=fuzzer,address --target Compositions >/dev/null
+for target in Compositions HTTP2TestSupport; do
+    swift build -c release --build-path "$build" -Xswiftc -sanitize=fuzzer,address --target $target >/dev/null
+done
 
 objects() { for t in "$@"; do ls "$out/$t.build/"*.o; done; }
 
@@ -75,7 +79,7 @@ PY
 for t in "${targets[@]}"; do
     case $t in
     hpack) link hpack Tests/Fuzz/FuzzHPACK/FuzzHPACK.swift HPACK ;;
-    http2) link http2 Tests/Fuzz/FuzzHTTP2/FuzzHTTP2.swift HPACK HTTP2 ;;
+    http2) link http2 Tests/Fuzz/FuzzHTTP2/FuzzHTTP2.swift HPACK HTTP2 HTTP2TestSupport ;;
     request)
         link request Tests/Fuzz/FuzzRequest/FuzzRequest.swift SwiftProtobuf HPACK HTTP2 GRPC FunctionSDK Compositions
         swiftc -O -parse-as-library -module-name SeedRequests -I "$out/Modules" -I "$root/Sources/CZlib" Tests/Fuzz/FuzzRequest/SeedRequests.swift \

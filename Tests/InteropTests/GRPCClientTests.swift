@@ -118,6 +118,11 @@ struct CommandLineTests {
         #expect(unknown.status == 2 && unknown.stderr.contains("unknown flag \"--bogus\""))
         let size = try Subprocess.run([ServerProcess.binary.path, "--insecure", "--max-recv-message-size", "four"], timeout: 10)
         #expect(size.status == 2 && size.stderr.contains("--max-recv-message-size must be a whole number of MB"))
+        for (flag, value) in [("--shutdown-grace", "5x"), ("--idle-timeout", "-1s"), ("--shutdown-grace", "s"), ("--idle-timeout", "1.5h")] {
+            let r = try Subprocess.run([ServerProcess.binary.path, "--insecure", flag, value], timeout: 10)
+            #expect(r.status == 2 && r.stderr.contains("\(flag) must be a duration such as 500ms, 5s, 10m or 1h, got \"\(value)\""),
+                    Comment(rawValue: r.text))
+        }
     }
 
     @Test("--max-recv-message-size 8 serves a 6 MiB request that the default 4 refuses")

@@ -13,7 +13,12 @@ public struct MessageDeframer: Sendable {
     public let allowsMultiple: Bool
     public private(set) var messages: [(compressed: Bool, bytes: [UInt8])] = []
     private var prefix: [UInt8] = []
-    private var body: [UInt8] = []
+    /// The body received so far, as the DATA payloads it came in: joined once, when complete, into
+    /// a buffer of exactly the message's size. Growing one array instead would copy it as it doubles
+    /// and hold up to twice the bytes received; sizing it from the declared length would let a peer
+    /// make us reserve 4 MiB per stream by sending five bytes.
+    private var chunks: [[UInt8]] = []
+    private var received = 0
     private var expected: Int?
     public private(set) var compressed = false
     public private(set) var message: [UInt8]?
@@ -31,7 +36,7 @@ public struct MessageDeframer: Sendable {
 
     /// Bytes held: a partial prefix, a partial body and complete messages not yet handled.
     public var bufferedCount: Int {
-        prefix.count + body.count + (message?.count ?? 0) + messages.reduce(0) { $0 + $1.bytes.count }
+        prefix.count + received + (message?.count ?? 0) + messages.reduce(0) { $0 + $1.bytes.count }
     }
 
     /// True when bytes of an incomplete message are buffered.
@@ -42,14 +47,12 @@ public struct MessageDeframer: Sendable {
         while i < bytes.count {
             if message != nil { throw .multipleMessages }
             if let n = expected {
-                let take = min(n - body.count, bytes.count - i)
-                if body.isEmpty && take == bytes.count && i == 0 && take == n {
-                    body = bytes   // the whole message arrived in one piece: no copy
-                } else {
-                    body.append(contentsOf: bytes[i..<(i + take)])
-                }
+                let take = min(n - received, bytes.count - i)
+                // A whole payload is kept as it is (no copy); only a message boundary inside one splits it.
+                chunks.append(i == 0 && take == bytes.count ? bytes : Array(bytes[i..<(i + take)]))
+                received += take
                 i += take
-                if body.count == n { finish() }
+                if received == n { finish() }
                 continue
             }
             let take = min(5 - prefix.count, bytes.count - i)
@@ -63,21 +66,27 @@ public struct MessageDeframer: Sendable {
                 compressed = flag == 1
                 prefix.removeAll()
                 expected = length
-                // Never trust the declared length for an allocation: a peer could declare 4 MiB on
-                // every stream and send 5 bytes. Grow from 64 KiB as bytes actually arrive.
-                body.reserveCapacity(min(length, 1 << 16))
                 if length == 0 { finish() }
             }
         }
     }
 
     private mutating func finish() {
+        var body: [UInt8]
+        if chunks.count == 1 {
+            body = chunks[0]
+        } else {
+            body = []
+            body.reserveCapacity(received)
+            for c in chunks { body.append(contentsOf: c) }
+        }
+        chunks = []
+        received = 0
         if allowsMultiple {
             messages.append((compressed, body))
         } else {
             message = body
         }
-        body = []
         expected = nil
     }
 }

@@ -16,7 +16,8 @@ public struct Configuration: Sendable {
     /// PINGs with no stream open, SETTINGS frames. A token bucket; spent → GOAWAY ENHANCE_YOUR_CALM.
     public var glitchBurst = 200.0
     public var glitchRefillPerSecond = 50.0
-    /// Request bytes the application may hold per connection before connection credit is withheld.
+    /// Request bytes the application may hold per connection. Past it, stream credit goes only to the
+    /// oldest stream still sending, so memory stops growing while calls keep finishing in order.
     public var maxBufferedRequestBytes = 64 << 20
     /// ACKs and resets queued while the peer reads nothing; beyond it, GOAWAY ENHANCE_YOUR_CALM.
     public var maxQueuedControlFrames = 1000

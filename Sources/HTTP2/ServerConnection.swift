@@ -66,12 +66,11 @@ public final class ServerConnection {
     static let shutdownPing: [UInt8] = Array("goaway!!".utf8)
     /// Last time a stream was open; the idle timeout counts from here.
     private var lastActive: UInt64 = 0
-    /// While set, the connection window is not credited back: the application holds too many request
-    /// bytes (the buffered-bytes budget, checklist §9).
-    private var holdingCredit = false
     /// ACKs and resets queued since the transport last drained everything it had to write. A peer that
     /// makes us queue more than `maxQueuedControlFrames` without reading them is cut off.
     public var queuedControlFrames = 0
+    /// The application holds more request bytes than its budget: stream credit is rationed.
+    private var overBudget = false
     /// Response bytes waiting for flow-control window, over all streams.
     public private(set) var pendingOutputBytes = 0
 
@@ -138,21 +137,36 @@ public final class ServerConnection {
 
     public var hasEvents: Bool { !events.isEmpty }
 
-    /// Told by the transport after each dispatch: while the application holds more request bytes than
-    /// its budget, connection-level credit is withheld, so the peer cannot send more (checklist §9).
+    /// Told by the transport after each dispatch how many request bytes the application holds. Over
+    /// the budget, stream WINDOW_UPDATEs go only to the oldest stream still sending: the others keep
+    /// what window they have but get no more, so buffered bytes stop growing, while the oldest call
+    /// can always complete and free its share. Withholding connection credit instead would stall a
+    /// client that interleaves many large requests (grpcio, grpc-go) until every call times out.
     public func setApplicationBuffered(_ bytes: Int) {
-        let hold = bytes > configuration.maxBufferedRequestBytes
-        if hold == holdingCredit { return }
-        holdingCredit = hold
-        if !hold { releaseHeldCredit() }
+        let over = bytes > configuration.maxBufferedRequestBytes
+        let wasOver = overBudget
+        overBudget = over
+        guard !isClosing else { return }
+        if over {
+            if let oldest = oldestSending() { creditStream(oldest) }
+        } else if wasOver {
+            for id in streams.keys { creditStream(id) }   // what was held back while over
+        }
     }
 
-    private func releaseHeldCredit() {
-        if connectionUnacked >= configuration.connectionWindowSize / 2 && !isClosing {
-            FrameWriter.windowUpdate(stream: 0, increment: connectionUnacked, into: &outbound)
-            connectionRecvWindow += connectionUnacked
-            connectionUnacked = 0
-        }
+    private func oldestSending() -> UInt32? {
+        var oldest: UInt32?
+        for (id, s) in streams where !s.remoteClosed && (oldest == nil || id < oldest!) { oldest = id }
+        return oldest
+    }
+
+    /// Returns a stream's consumed window once half of it is used up.
+    private func creditStream(_ id: UInt32) {
+        guard var s = streams[id], !s.remoteClosed, s.unackedRecv >= configuration.initialWindowSize / 2 else { return }
+        FrameWriter.windowUpdate(stream: id, increment: s.unackedRecv, into: &outbound)
+        s.recvWindow += s.unackedRecv
+        s.unackedRecv = 0
+        streams[id] = s
     }
 
     public var isClosing: Bool {
@@ -297,13 +311,9 @@ public final class ServerConnection {
             s.remoteClosed = true
         } else {
             s.unackedRecv += length
-            if s.unackedRecv >= configuration.initialWindowSize / 2 {
-                FrameWriter.windowUpdate(stream: stream, increment: s.unackedRecv, into: &outbound)
-                s.recvWindow += s.unackedRecv
-                s.unackedRecv = 0
-            }
         }
         streams[stream] = s
+        if !endStream && (!overBudget || stream == oldestSending()) { creditStream(stream) }
         if bodyLength > 0 || endStream {
             events.append(.data(stream: stream, bytes: Array(payload(bodyStart, bodyLength)), endStream: endStream))
         }
@@ -313,7 +323,7 @@ public final class ServerConnection {
     private func creditConnection(_ n: Int) {
         guard n > 0 else { return }
         connectionUnacked += n
-        if !holdingCredit && connectionUnacked >= configuration.connectionWindowSize / 2 {
+        if connectionUnacked >= configuration.connectionWindowSize / 2 {
             FrameWriter.windowUpdate(stream: 0, increment: connectionUnacked, into: &outbound)
             connectionRecvWindow += connectionUnacked
             connectionUnacked = 0

@@ -6,7 +6,7 @@ public protocol StreamHandler: AnyObject {
     func tick(connection: ServerConnection, now: UInt64)
     /// Calls still waiting for input or output.
     var inFlight: Int { get }
-    /// Request bytes held while messages are incomplete; over the budget, connection credit is withheld.
+    /// Request bytes held in incomplete messages (the connection's buffered-bytes budget).
     var bufferedBytes: Int { get }
 }
 

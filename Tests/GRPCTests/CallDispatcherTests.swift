@@ -50,6 +50,24 @@ func value(_ fields: [HeaderField], _ name: String) -> String? { fields.first { 
 
 @Suite("gRPC call dispatch")
 struct CallDispatcherTests {
+    @Test("bytes held by incomplete calls are counted, and forgotten when a call completes or is reset")
+    func bufferedBytes() throws {
+        let g = GRPCHarness()
+        for stream in [1, 3] as [UInt32] {
+            g.h.headers(stream, Harness.grpc.map { $0.0 == ":path" ? ($0.0, "/pkg.Svc/M") : $0 }, endStream: false)
+            g.h.send(0x0, 0, stream, [0] + u32(2000) + [UInt8](repeating: 7, count: 400))
+            g.pump()
+        }
+        #expect(g.dispatcher.bufferedBytes == 800)
+        g.h.send(0x0, 0x1, 1, [UInt8](repeating: 7, count: 1600))
+        g.pump()
+        #expect(value(try g.response().headers.last ?? [], "grpc-status") == "0")
+        #expect(g.dispatcher.bufferedBytes == 400)
+        g.h.send(0x3, 0, 3, u32(8))
+        g.pump()
+        #expect(g.dispatcher.bufferedBytes == 0)
+    }
+
     @Test("a unary call: headers, one framed message, trailers with grpc-status 0")
     func success() throws {
         let g = GRPCHarness()

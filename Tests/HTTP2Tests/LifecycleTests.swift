@@ -98,18 +98,22 @@ struct LifecycleTests {
         #expect(h.frames().last?.errorCode == ErrorCode.enhanceYourCalm.rawValue)
     }
 
-    @Test("connection credit is withheld while the application holds more than its budget, and returned after")
+    @Test("over the buffered-bytes budget only the oldest stream still sending gets stream credit; the rest is released after")
     func bufferedBudget() {
         var config = Configuration()
-        config.connectionWindowSize = 65535
-        config.maxBufferedRequestBytes = 1000
+        config.initialWindowSize = 1000
+        config.maxBufferedRequestBytes = 100
         let h = Harness(configuration: config)
         h.headers(1, Harness.grpc, endStream: false)
+        h.headers(3, Harness.grpc, endStream: false)
         h.conn.setApplicationBuffered(5000)
-        for _ in 0..<3 { h.send(0x0, 0, 1, [UInt8](repeating: 0, count: 16000)) }
-        #expect(!h.frames().contains { $0.type == 0x8 && $0.stream == 0 })
+        h.send(0x0, 0, 3, [UInt8](repeating: 0, count: 600))
+        #expect(h.frames().isEmpty)
+        h.send(0x0, 0, 1, [UInt8](repeating: 0, count: 600))
+        var f = h.frames()
+        #expect(f.count == 1 && f[0].type == 0x8 && f[0].stream == 1 && be32(f[0].payload, 0) == 600)
         h.conn.setApplicationBuffered(0)
-        let f = h.frames()
-        #expect(f.count == 1 && f[0].type == 0x8 && f[0].stream == 0 && be32(f[0].payload, 0) == 48000)
+        f = h.frames()
+        #expect(f.count == 1 && f[0].type == 0x8 && f[0].stream == 3 && be32(f[0].payload, 0) == 600)
     }
 }

@@ -219,49 +219,59 @@ def test_declared_sizes_are_not_trusted(bounded):
     while_good_client_runs(attack)
 
 
+def hwm():
+    with open(f"/proc/{os.environ['FS_PID']}/status") as f:
+        return next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmHWM:"))
+
+
 def test_buffered_request_bytes_are_bounded_per_connection(bounded):
-    # 100 streams each declaring a 4 MiB message and sending as fast as the windows allow, never finishing: once
-    # the server holds 64 MiB of incomplete requests it stops crediting the connection window.
-    bounded["limit"] = 96 * MIB
+    # 100 streams each declaring a 4 MiB message (400 MiB) and sending as fast as the windows allow, never finishing.
+    # Once the server holds 64 MiB of incomplete requests, stream credit goes only to the oldest stream, so the
+    # peer runs out of window: what it got in is the budget plus the windows already granted (1 MiB per stream,
+    # and the half-window updates given before the budget was reached).
+    bounded["limit"] = 256 * MIB
+    peak_before = hwm()
+
     def attack():
         p = Peer("grpc")
         conn_window = 65535 + sum(int.from_bytes(f.payload, "big") for f in p.seen if f.type == WINDOW_UPDATE and f.stream == 0)
-        streams = {2 * i + 1: 1 * MIB for i in range(100)}
+        streams = {2 * i + 1: 1 * MIB - 5 for i in range(100)}
+        left = {s: 4 * MIB for s in streams}
         p.send(*(headers(s, p.block()) + data(s, b"\x00" + (4 * MIB).to_bytes(4, "big")) for s in streams))
-        for s in streams:
-            streams[s] -= 5
         conn_window -= 500
         sent = 0
         chunk = b"q" * 16384
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             progress = False
             for s in streams:
-                n = min(16384, conn_window, streams[s])
+                n = min(16384, conn_window, streams[s], left[s] - 1)   # never the last byte: no call completes
                 if n > 0:
                     p.send(data(s, chunk[:n]))
                     conn_window -= n
                     streams[s] -= n
+                    left[s] -= n
                     sent += n
                     progress = True
-            # Take the credit the server gives, if any, for up to a second.
             try:
-                f = p.next_frame(time.monotonic() + (0.01 if progress else 1.0))
-                if f.type == WINDOW_UPDATE:
-                    inc = int.from_bytes(f.payload, "big")
-                    if f.stream == 0:
-                        conn_window += inc
-                    else:
-                        streams[f.stream] += inc
-                assert f.type not in (GOAWAY, RST_STREAM), f
+                while True:
+                    f = p.next_frame(time.monotonic() + (0.001 if progress else 1.0))
+                    assert f.type not in (GOAWAY, RST_STREAM), f
+                    if f.type == WINDOW_UPDATE:
+                        inc = int.from_bytes(f.payload, "big")
+                        if f.stream == 0:
+                            conn_window += inc
+                        else:
+                            streams[f.stream] += inc
+                        progress = True
             except TimeoutError:
                 if not progress:
                     break
-        print(f"request bytes accepted before credit stopped: {sent / MIB:.1f} MiB")
-        assert 64 * MIB <= sent < 96 * MIB, f"sent {sent / MIB:.1f} MiB before the server stopped crediting"
+        print(f"accepted {sent / MIB:.0f} MiB of 400 MiB declared on 100 streams before credit ran out; "
+              f"server peak RSS {peak_before / MIB:.1f} -> {hwm() / MIB:.1f} MiB")
+        assert 64 * MIB < sent <= 64 * MIB + 100 * (MIB + MIB // 2) + 4 * MIB, sent
         p.send(ping())
         p.expect_ping_ack()   # control frames still flow
-        return sent
     while_good_client_runs(attack)
 
 

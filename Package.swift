@@ -32,9 +32,11 @@ let package = Package(
             dependencies: ["FunctionSDK", "Compositions", "Transport", "GRPC", "HTTP2", .product(name: "Yams", package: "Yams"),
                            .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
+        .target(name: "CAllocCounter", path: "Tests/Benchmarks/CAllocCounter"),
         .executableTarget(
             name: "RenderBenchmark",
-            dependencies: ["Compositions", "FunctionSDK", "CLinuxShims", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["Compositions", "FunctionSDK", "CLinuxShims", "CAllocCounter",
+                           .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             path: "Tests/Benchmarks/RenderBenchmark"
         ),
         .testTarget(name: "HPACKTests", dependencies: ["HPACK"]),

@@ -148,17 +148,26 @@ public struct SecretsFunction: CompositionFunction {
     /// Stage C (§11.3): T12 for a key produced twice, T13 for a name over 253 characters, in the
     /// canonical order of their first origin.
     static func collisions(_ resources: [Composed]) -> [String] {
-        var origins: [String: [String]] = [:]
-        for r in resources { origins[r.key, default: []].append(r.origin) }
-        var problems: [String] = []
-        var seen = Set<String>()
-        var longNames = Set<String>()
-        for r in resources where seen.insert(r.key).inserted {
-            let o = origins[r.key]!
-            if o.count > 1 {
-                problems.append("composed resource name \(CanonicalJSON.quoted(r.key)) is produced by both \(o[0]) and \(o[1])")
+        // Where each key first and second appears: one hash table of plain indices, no array per key
+        // (this runs on every call).
+        var where_: [String: (first: Int, second: Int?)] = [:]
+        where_.reserveCapacity(resources.count)
+        for (i, r) in resources.enumerated() {
+            if let w = where_[r.key] {
+                if w.second == nil { where_[r.key] = (w.first, i) }
+            } else {
+                where_[r.key] = (i, nil)
             }
-            if r.name.utf8.count > 253, longNames.insert(r.name).inserted {
+        }
+        var problems: [String] = []
+        var longNames: [String] = []
+        for (i, r) in resources.enumerated() {
+            guard let w = where_[r.key], w.first == i else { continue }
+            if let second = w.second {
+                problems.append("composed resource name \(CanonicalJSON.quoted(r.key)) is produced by both \(r.origin) and \(resources[second].origin)")
+            }
+            if r.name.utf8.count > 253, !longNames.contains(r.name) {
+                longNames.append(r.name)
                 problems.append("composed resource name \(CanonicalJSON.quoted(r.name)) from \(r.origin) is longer than 253 characters")
             }
         }

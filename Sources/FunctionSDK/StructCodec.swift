@@ -65,7 +65,10 @@ public enum StructCodec {
     public static func encodeStruct(_ object: JSON.Object, into out: inout [UInt8]) {
         var sizes: [Int] = []
         sizes.reserveCapacity(64)
-        _ = structSize(object, &sizes)
+        let total = structSize(object, &sizes)
+        // One allocation for the whole Struct instead of a doubling series (geometric, so that many
+        // Structs appended to one buffer still cost amortised linear time).
+        if out.capacity < out.count + total { out.reserveCapacity(max(out.count + total, out.capacity * 2)) }
         var cursor = 0
         writeStruct(object, sizes, &cursor, &out)
     }

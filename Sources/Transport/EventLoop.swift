@@ -291,15 +291,19 @@ final class EventLoop: @unchecked Sendable {
             let after = c.unsentCount
             if after < before || after == 0 { c.lastWriteProgress = now }
             if after == 0 { c.h2.queuedControlFrames = 0 }
+            var interestChanged = false
             if c.readPaused && after <= Self.maxUnsentBytes / 2 {
+                // Caught up: watch for input again, and read what arrived meanwhile.
                 c.readPaused = false
+                interestChanged = true
                 readAgain.append(c.token)
             }
             let pending = c.hasUnsentBytes
             if pending != c.watchingWrite {
                 c.watchingWrite = pending
-                updateInterest(c)
+                interestChanged = true
             }
+            if interestChanged { updateInterest(c) }
             if pending { continue }
             if c.h2.isClosing && c.drainUntil == nil {
                 // GOAWAY is out: half-close and read for a moment so the kernel does not answer the

@@ -1,3 +1,4 @@
+import CAllocCounter
 import CLinuxShims
 import Compositions
 import Foundation
@@ -53,12 +54,14 @@ let cases = try [
 
 let function = SecretsFunction()
 print("RenderBenchmark: \(iterations) renders per case, 1,000 distinct spec.id values")
-print("case | request bytes | response bytes | median us | p99 us | renders/s (one core)")
+print("case | request bytes | response bytes | median us | p99 us | renders/s (one core) | allocations per render | KiB allocated per render")
 for c in cases {
     for r in c.requests.prefix(100) { _ = try FunctionRunnerService.call(function, requestBytes: r) }   // warm-up
     var times: [UInt64] = []
     times.reserveCapacity(iterations)
     var responseBytes = 0
+    let allocationsBefore = cac_allocations()
+    let bytesBefore = cac_allocated_bytes()
     let start = cls_now_ns()
     for i in 0..<iterations {
         let req = c.requests[i % c.requests.count]
@@ -68,8 +71,10 @@ for c in cases {
         responseBytes = out.count
     }
     let total = Double(cls_now_ns() - start) / 1e9
+    let allocations = Double(cac_allocations() - allocationsBefore) / Double(iterations)
+    let allocatedKB = Double(cac_allocated_bytes() - bytesBefore) / Double(iterations) / 1024
     times.sort()
     let median = Double(times[times.count / 2]) / 1000
     let p99 = Double(times[times.count * 99 / 100]) / 1000
-    print("\(c.name) | \(c.requests[0].count) | \(responseBytes) | \(String(format: "%.1f", median)) | \(String(format: "%.1f", p99)) | \(String(format: "%.0f", Double(iterations) / total))")
+    print("\(c.name) | \(c.requests[0].count) | \(responseBytes) | \(String(format: "%.1f", median)) | \(String(format: "%.1f", p99)) | \(String(format: "%.0f", Double(iterations) / total)) | \(String(format: "%.0f", allocations)) | \(String(format: "%.0f", allocatedKB))")
 }

@@ -143,14 +143,15 @@ def grpc_message(size=5):
         return b"\x00\x00\x00\x00\x00"
     body_len = size - 5
     for n in range(body_len, 0, -1):
-        inner = b"\x0a" + _varint(n) + b"a" * n
-        outer = b"\x0a" + _varint(len(inner)) + inner
+        inner = b"\x0a" + varint(n) + b"a" * n
+        outer = b"\x0a" + varint(len(inner)) + inner
         if len(outer) == body_len:
             return b"\x00" + body_len.to_bytes(4, "big") + outer
     raise ValueError(f"cannot make a message of {size} octets")
 
 
-def _varint(n):
+def varint(n):
+    """A protobuf base-128 varint."""
     out = bytearray()
     while n >= 0x80:
         out.append((n & 0x7F) | 0x80)

@@ -9,6 +9,7 @@ from crossplane.function.proto.v1beta1 import run_function_pb2 as v1beta1
 from google.protobuf import struct_pb2
 
 from conftest import grpc_headers, headers_of, stream_ended
+from h2peer import varint
 
 V1 = "/apiextensions.fn.proto.v1.FunctionRunnerService/RunFunction"
 V1BETA1 = "/apiextensions.fn.proto.v1beta1.FunctionRunnerService/RunFunction"
@@ -67,7 +68,7 @@ def test_unknown_fields_survive(channel):
     # A State with a field this proto does not know (99 = varint 7), as a newer Crossplane might send.
     req = sample_request(v1, n=2)
     state = req.desired.SerializeToString() + bytes([0x98, 0x06, 0x07])
-    body = v1.RunFunctionRequest(meta=req.meta).SerializeToString() + bytes([0x1a]) + _varint(len(state)) + state
+    body = v1.RunFunctionRequest(meta=req.meta).SerializeToString() + bytes([0x1a]) + varint(len(state)) + state
     out = raw_call(channel, V1, body)
     assert _field(out, 2) == state
 
@@ -81,7 +82,7 @@ def test_4mib_request(channel):
 
 
 def test_over_the_limit_is_resource_exhausted(channel):
-    body = b"\x0a" + _varint((4 << 20) - 4) + b"\x00" * ((4 << 20) - 4)   # a 4 MiB + 1 octet message
+    body = b"\x0a" + varint((4 << 20) - 4) + b"\x00" * ((4 << 20) - 4)   # a 4 MiB + 1 octet message
     assert len(body) == (4 << 20) + 1
     with pytest.raises(grpc.RpcError) as e:
         raw_call(channel, V1, body)
@@ -164,15 +165,6 @@ def test_non_grpc_request_gets_415_with_a_body(raw):
     assert headers_of(evs, sid)[":status"] == "415"
     body = b"".join(e.data for e in evs if isinstance(e, h2.events.DataReceived))
     assert len(body) >= 5
-
-
-def _varint(n):
-    out = bytearray()
-    while n >= 0x80:
-        out.append((n & 0x7F) | 0x80)
-        n >>= 7
-    out.append(n)
-    return bytes(out)
 
 
 def _field(buf, number):

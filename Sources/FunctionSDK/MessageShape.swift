@@ -12,68 +12,101 @@ enum MessageShape {
     case value
     /// `google.protobuf.ListValue`: values (1, repeated Value).
     case list
-    /// A map entry: key (1, string) and a value of the given shape, or bytes when nil.
-    indirect case entry(MessageShape?)
     /// `RequestMeta`: tag (1, string).
     case meta
+    /// Map entries, key (1, string) and value (2): of `State.resources`, `Resource.connection_details`
+    /// and `Struct.fields`.
+    case resourceEntry, bytesEntry, valueEntry
 
     /// Deeper nesting than this is refused, as protobuf runtimes do (their default recursion limit).
     static let maxDepth = 100
 
-    /// Throws `WireFormat.Malformed` unless `range` holds a well-formed message of this shape. Unknown
-    /// fields only need to be well-formed; known ones need their wire type, valid UTF-8 in strings,
-    /// and their own shape.
-    func validate(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, depth: Int = 0) throws {
-        guard depth < Self.maxDepth else { throw WireFormat.Malformed(reason: "messages nested deeper than \(Self.maxDepth)") }
-        try WireFormat.forEachField(b, in: range) { f in
-            guard let expected = kind(of: f.number) else { return }
-            switch expected {
-            case .scalar(let type):
-                guard f.wireType == type else { throw mismatch(f) }
-            case .string:
-                guard f.wireType == .lengthDelimited else { throw mismatch(f) }
-                guard Self.isValidUTF8(b, f.range) else {
-                    throw WireFormat.Malformed(reason: "field \(f.number) is a string but not valid UTF-8")
-                }
-            case .bytes:
-                guard f.wireType == .lengthDelimited else { throw mismatch(f) }
-            case .message(let shape):
-                guard f.wireType == .lengthDelimited else { throw mismatch(f) }
-                try shape.validate(b, f.range, depth: depth + 1)
-            }
-        }
-    }
-
+    /// What a known field must hold. Plain enums all through, so the walk allocates nothing and
+    /// retains nothing: it runs over every byte of the desired state on every call.
     private enum Kind {
-        case scalar(WireFormat.WireType)
+        case unknown
+        case varint
+        case fixed64
         case string
         case bytes
         case message(MessageShape)
     }
 
-    private func kind(of number: Int) -> Kind? {
+    @inline(__always)
+    private func kind(of number: UInt64) -> Kind {
         switch (self, number) {
         case (.state, 1): .message(.resource)
-        case (.state, 2): .message(.entry(.resource))
+        case (.state, 2): .message(.resourceEntry)
         case (.resource, 1): .message(.structure)
-        case (.resource, 2): .message(.entry(nil))
-        case (.resource, 3): .scalar(.varint)
-        case (.structure, 1): .message(.entry(.value))
-        case (.value, 1), (.value, 4): .scalar(.varint)
-        case (.value, 2): .scalar(.fixed64)
+        case (.resource, 2): .message(.bytesEntry)
+        case (.resource, 3): .varint
+        case (.structure, 1): .message(.valueEntry)
+        case (.value, 1), (.value, 4): .varint
+        case (.value, 2): .fixed64
         case (.value, 3): .string
         case (.value, 5): .message(.structure)
         case (.value, 6): .message(.list)
         case (.list, 1): .message(.value)
-        case (.entry, 1): .string
-        case (.entry(let shape), 2): shape.map { .message($0) } ?? .bytes
-        case (.meta, 1): .string
-        default: nil
+        case (.resourceEntry, 1), (.bytesEntry, 1), (.valueEntry, 1), (.meta, 1): .string
+        case (.resourceEntry, 2): .message(.resource)
+        case (.bytesEntry, 2): .bytes
+        case (.valueEntry, 2): .message(.value)
+        default: .unknown
         }
     }
 
-    private func mismatch(_ f: WireFormat.Field) -> WireFormat.Malformed {
-        WireFormat.Malformed(reason: "field \(f.number) has wire type \(f.wireType.rawValue)")
+    /// Throws unless `range` holds a well-formed message of this shape. Unknown fields only need to
+    /// be well-formed; known ones need their wire type, valid UTF-8 in strings, and their own shape.
+    func validate(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, depth: Int = 0) throws(WireFormat.Malformed) {
+        guard depth < Self.maxDepth else { throw WireFormat.Malformed(reason: "messages nested deeper than \(Self.maxDepth)") }
+        var i = range.lowerBound
+        let end = range.upperBound
+        while i < end {
+            let key = try WireFormat.readVarint(b, &i, end: end)
+            let number = key >> 3
+            let type = key & 7
+            guard number > 0, number <= 536_870_911 else { throw WireFormat.Malformed(reason: "invalid field number \(number)") }
+            let kind = kind(of: number)
+            switch type {
+            case 0:
+                _ = try WireFormat.readVarint(b, &i, end: end)
+                switch kind {
+                case .unknown, .varint: break
+                default: throw Self.mismatch(number, type)
+                }
+            case 1:
+                guard end - i >= 8 else { throw WireFormat.Malformed(reason: "truncated fixed64") }
+                i += 8
+                switch kind {
+                case .unknown, .fixed64: break
+                default: throw Self.mismatch(number, type)
+                }
+            case 5:
+                guard end - i >= 4 else { throw WireFormat.Malformed(reason: "truncated fixed32") }
+                i += 4
+                guard case .unknown = kind else { throw Self.mismatch(number, type) }
+            case 2:
+                let length = try WireFormat.readVarint(b, &i, end: end)
+                guard length <= UInt64(end - i) else { throw WireFormat.Malformed(reason: "length \(length) past the end of the message") }
+                let payload = i..<(i + Int(length))
+                i = payload.upperBound
+                switch kind {
+                case .unknown, .bytes: break
+                case .string:
+                    guard Self.isValidUTF8(b, payload) else {
+                        throw WireFormat.Malformed(reason: "field \(number) is a string but not valid UTF-8")
+                    }
+                case .message(let shape): try shape.validate(b, payload, depth: depth + 1)
+                case .varint, .fixed64: throw Self.mismatch(number, type)
+                }
+            default:
+                throw WireFormat.Malformed(reason: "unsupported wire type \(type) for field \(number)")
+            }
+        }
+    }
+
+    private static func mismatch(_ number: UInt64, _ type: UInt64) -> WireFormat.Malformed {
+        WireFormat.Malformed(reason: "field \(number) has wire type \(type)")
     }
 
     /// UTF-8 as RFC 3629 defines it: no overlong forms, no surrogates, nothing above U+10FFFF.
@@ -81,6 +114,14 @@ enum MessageShape {
         var i = range.lowerBound
         let end = range.upperBound
         while i < end {
+            // Eight ASCII bytes at a time: almost every string in a manifest is ASCII.
+            if end - i >= 8 {
+                let word = UnsafeRawPointer(b.baseAddress! + i).loadUnaligned(as: UInt64.self)
+                if word & 0x8080_8080_8080_8080 == 0 {
+                    i += 8
+                    continue
+                }
+            }
             let c = b[i]
             if c < 0x80 {
                 i += 1

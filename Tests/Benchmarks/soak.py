@@ -38,9 +38,10 @@ def main():
     if args.duration < 180:
         ap.error("--duration must be at least 180 s (the first minute is warm-up, the second the reference)")
 
-    subprocess.run(["swift", "build", "-c", "release", "--product", "function-secrets"], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
-    binary = os.path.join(ROOT, ".build", "release", "function-secrets")
+    # The binary the image ships (Dockerfile): the Swift runtime linked statically.
+    subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--product", "function-secrets",
+                    "--scratch-path", ".build-static"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    binary = os.path.join(ROOT, ".build-static", "release", "function-secrets")
     work = tempfile.mkdtemp(prefix="fs-soak-")
     body = os.path.join(work, "request.grpc")
     with open(body, "wb") as f:

@@ -4,7 +4,13 @@ import FunctionSDK
 /// messages, compositions.md §11.3), the partial object, and what it waits for (§8).
 public struct Composed: Sendable {
     public var key: String
-    public var origin: String
+    /// Where the resource comes from, for messages: "the <key> resource" unless a template says more.
+    public var origin: String {
+        get { namedOrigin ?? "the \(key) resource" }
+        set { namedOrigin = newValue }
+    }
+    /// Kept apart from the default so a render that reports nothing builds no origin text.
+    public private(set) var namedOrigin: String?
     public var object: JSON.Object
     /// Preconditions that must hold before a gated resource is rendered, in attribution order.
     public var gates: [Gate] = []
@@ -13,7 +19,7 @@ public struct Composed: Sendable {
 
     public init(key: String, origin: String? = nil, object: JSON.Object) {
         self.key = key
-        self.origin = origin ?? "the \(key) resource"
+        self.namedOrigin = origin
         self.object = object
     }
 
@@ -43,9 +49,22 @@ extension Composed: ComposedConvertible {
 /// Lets a template list its resources with `if` and `for`, in the order they are composed.
 @resultBuilder
 public enum ResourcesBuilder {
-    public static func buildExpression(_ r: some ComposedConvertible) -> [Composed] { [r.composed] }
+    // Blocks are folded statement by statement into one array (no array per resource, no flattening
+    // of a list of arrays): a render builds a few dozen resources on every call.
+    public static func buildExpression(_ r: some ComposedConvertible) -> Composed { r.composed }
     public static func buildExpression(_ rs: [Composed]) -> [Composed] { rs }
-    public static func buildBlock(_ parts: [Composed]...) -> [Composed] { parts.flatMap { $0 } }
+    public static func buildPartialBlock(first: Composed) -> [Composed] { [first] }
+    public static func buildPartialBlock(first: [Composed]) -> [Composed] { first }
+    // `consuming`: the builder's running array is appended to in place, not copied at each statement.
+    public static func buildPartialBlock(accumulated: consuming [Composed], next: Composed) -> [Composed] {
+        accumulated.append(next)
+        return accumulated
+    }
+    public static func buildPartialBlock(accumulated: consuming [Composed], next: [Composed]) -> [Composed] {
+        accumulated.append(contentsOf: next)
+        return accumulated
+    }
+    public static func buildBlock() -> [Composed] { [] }
     public static func buildOptional(_ part: [Composed]?) -> [Composed] { part ?? [] }
     public static func buildEither(first: [Composed]) -> [Composed] { first }
     public static func buildEither(second: [Composed]) -> [Composed] { second }

@@ -2,12 +2,9 @@ import FunctionSDK
 
 /// §8: ESO objects wait for ESO (and their namespace) in the new cluster, and say so in a condition.
 enum Gating {
-    /// The resources to render: everything ungated, gated ones whose preconditions hold, and gated
-    /// ones that already exist (gating never drops them again).
-    static func rendered(_ resources: [Composed], observed: [String: ObservedResource]) -> [Composed] {
-        resources.filter { firstUnmet($0, observed: observed) == nil }
-    }
-
+    /// The precondition that holds a resource back, or nil when it is rendered: everything ungated,
+    /// gated ones whose preconditions hold, and gated ones that already exist (gating never drops
+    /// them again).
     static func firstUnmet(_ c: Composed, observed: [String: ObservedResource]) -> Gate? {
         if c.gates.isEmpty || observed[c.key] != nil { return nil }
         return c.gates.first { observed[$0.key]?.isReady != true }
@@ -18,7 +15,10 @@ enum Gating {
         var c = Condition()
         c.type = "ExternalSecretsComposed"
         c.target = .compositeAndClaim
-        let requested = resources.filter { $0.origin == "the ClusterSecretStore" || $0.origin.hasPrefix("spec.parameters.apps.externalSecrets.secrets[") }
+        let requested = resources.filter { r in
+            guard let o = r.namedOrigin else { return false }
+            return o == "the ClusterSecretStore" || o.hasPrefix("spec.parameters.apps.externalSecrets.secrets[")
+        }
         var held: [(key: String, gate: Gate)] = []
         for r in requested {
             if let g = firstUnmet(r, observed: cluster.claim.observed) { held.append((r.key, g)) }

@@ -41,6 +41,9 @@ public struct SecretsFunction: CompositionFunction {
         }
     }
 
+    /// All the templates read of an observed resource (readiness, status fields, the cluster's name).
+    static let observedFields: Set<String> = ["metadata", "status"]
+
     static func fatal(_ message: String, reason: String, target: Target) -> Result {
         var r = Result()
         r.severity = .fatal
@@ -114,7 +117,7 @@ public struct SecretsFunction: CompositionFunction {
 
         let claim = Claim(kind: kind, name: name, id: spec?["id"]?.string ?? "", provider: provider,
                           namespace: Claim.namespace(of: observedXR.object), input: input,
-                          parameters: Reader(parameters), observed: try request.observedResources())
+                          parameters: Reader(parameters), observed: try request.observedResources(keeping: Self.observedFields))
         let resources: [Composed]
         var state = StateWriter()
         var condition: Condition?
@@ -135,9 +138,10 @@ public struct SecretsFunction: CompositionFunction {
         let collisions = Self.collisions(resources)
         if !collisions.isEmpty { return invalid(collisions, reason: "ResourceNameCollision") }
 
-        state.owned = Gating.rendered(resources, observed: claim.observed).map { c in
-            let ready: Ready = c.readyAtOnce || claim.ready(c.key) ? .true : .false
-            return OwnedResource(key: c.key, object: c.object, ready: ready)
+        state.owned.reserveCapacity(resources.count)
+        for i in resources.indices where Gating.firstUnmet(resources[i], observed: claim.observed) == nil {
+            let ready: Ready = resources[i].readyAtOnce || claim.ready(resources[i].key) ? .true : .false
+            state.owned.append(OwnedResource(key: resources[i].key, object: resources[i].object, ready: ready))
         }
         var skeleton: JSON.Object = ["apiVersion": .string(apiVersion), "kind": .string(kind)]
         skeleton["metadata"] = ["name": .string(name), "namespace": xr[path: ["metadata", "namespace"]]]
@@ -152,23 +156,24 @@ public struct SecretsFunction: CompositionFunction {
         // (this runs on every call).
         var where_: [String: (first: Int, second: Int?)] = [:]
         where_.reserveCapacity(resources.count)
-        for (i, r) in resources.enumerated() {
-            if let w = where_[r.key] {
-                if w.second == nil { where_[r.key] = (w.first, i) }
+        for i in resources.indices {
+            if let w = where_[resources[i].key] {
+                if w.second == nil { where_[resources[i].key] = (w.first, i) }
             } else {
-                where_[r.key] = (i, nil)
+                where_[resources[i].key] = (i, nil)
             }
         }
         var problems: [String] = []
         var longNames: [String] = []
-        for (i, r) in resources.enumerated() {
-            guard let w = where_[r.key], w.first == i else { continue }
+        for i in resources.indices {
+            guard let w = where_[resources[i].key], w.first == i else { continue }
             if let second = w.second {
-                problems.append("composed resource name \(CanonicalJSON.quoted(r.key)) is produced by both \(r.origin) and \(resources[second].origin)")
+                problems.append("composed resource name \(CanonicalJSON.quoted(resources[i].key)) is produced by both \(resources[i].origin) and \(resources[second].origin)")
             }
-            if r.name.utf8.count > 253, !longNames.contains(r.name) {
-                longNames.append(r.name)
-                problems.append("composed resource name \(CanonicalJSON.quoted(r.name)) from \(r.origin) is longer than 253 characters")
+            let name = resources[i].name
+            if name.utf8.count > 253, !longNames.contains(name) {
+                longNames.append(name)
+                problems.append("composed resource name \(CanonicalJSON.quoted(name)) from \(resources[i].origin) is longer than 253 characters")
             }
         }
         return problems

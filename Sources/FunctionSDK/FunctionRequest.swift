@@ -35,7 +35,9 @@ public struct FunctionRequest: Sendable {
     }
 
     /// Every observed composed resource, by composition resource name.
-    public func observedResources() throws -> [String: ObservedResource] {
+    /// The observed composed resources by key. With `keeping`, each object holds only those
+    /// top-level fields (say `["metadata", "status"]`): the rest is not decoded.
+    public func observedResources(keeping: Set<String>? = nil) throws -> [String: ObservedResource] {
         guard let state = view.payload(RequestView.Field.observed) else { return [:] }
         var out: [String: ObservedResource] = [:]
         try state.withUnsafeBufferPointer { b in
@@ -47,7 +49,7 @@ public struct FunctionRequest: Sendable {
                     if e.number == 1 && e.wireType == .lengthDelimited {
                         key = String(decoding: UnsafeBufferPointer(rebasing: b[e.range]), as: UTF8.self)
                     } else if e.number == 2 && e.wireType == .lengthDelimited {
-                        resource = try Self.decodeResource(b, e.range)
+                        resource = try Self.decodeResource(b, e.range, keeping: keeping)
                     }
                 }
                 out[key] = resource
@@ -56,12 +58,13 @@ public struct FunctionRequest: Sendable {
         return out
     }
 
-    static func decodeResource(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws -> ObservedResource {
+    static func decodeResource(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
+                               keeping: Set<String>? = nil) throws -> ObservedResource {
         var r = ObservedResource(object: JSON.Object())
         try WireFormat.forEachField(b, in: range) { f in
             guard f.wireType == .lengthDelimited else { return }
             if f.number == 1 {
-                r.object = try StructCodec.decodeStruct(b, f.range, depth: 0)
+                r.object = try StructCodec.decodeStruct(b, f.range, depth: 0, keeping: keeping)
             } else if f.number == 2 {
                 let (key, value) = try decodeBytesEntry(b, f.range)
                 r.connectionDetails[key] = value

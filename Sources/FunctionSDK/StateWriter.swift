@@ -15,31 +15,70 @@ public struct StateWriter {
 
     public init() {}
 
-    /// The serialized State.
+    /// The serialized State, written once into a buffer of its exact size: every owned resource is
+    /// sized first, then written in place (no per-resource buffers copied into the next level).
     public func encode(request: FunctionRequest) throws -> [UInt8] {
         let raw = try request.desiredState()
-        let bytes = request.view.bytes
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + owned.count * 512)
-
-        if let composite = try compositeField(raw, request) {
-            WireFormat.appendField(1, composite, to: &out)
-        }
+        let composite = try compositeField(raw, request)
         let ownedKeys = Set(owned.map(\.key))
-        for entry in raw.resources where !ownedKeys.contains(entry.key) {
-            out += bytes[entry.field]
-        }
-        var resource: [UInt8] = []
+        let copied = raw.resources.filter { !ownedKeys.contains($0.key) }.map(\.field)
+
+        // Sizes of each owned entry: the map entry, its Resource and its Struct, plus the Struct's
+        // own table (all tables share one array; `start` is where each resource's begins).
+        var sizes: [Int] = []
+        sizes.reserveCapacity(owned.count * 24)
+        var layout: [(start: Int, structure: Int, resource: Int, entry: Int)] = []
+        layout.reserveCapacity(owned.count)
+        var total = composite.map { 1 + WireFormat.varintSize(UInt64($0.count)) + $0.count } ?? 0
+        for r in copied { total += r.count }
+        for u in raw.unknown { total += u.count }
         for r in owned {
-            resource.removeAll(keepingCapacity: true)
-            WireFormat.appendField(1, StructCodec.encodedStruct(r.object), to: &resource)
-            if r.ready != .unspecified {
-                WireFormat.appendTag(3, .varint, to: &resource)
-                WireFormat.appendVarint(UInt64(r.ready.rawValue), to: &resource)
-            }
-            WireFormat.appendMapEntry(2, key: r.key, value: resource, to: &out)
+            let start = sizes.count
+            let structure = StructCodec.structSize(r.object, &sizes)
+            let resource = 1 + WireFormat.varintSize(UInt64(structure)) + structure + (r.ready != .unspecified ? 1 + WireFormat.varintSize(UInt64(r.ready.rawValue)) : 0)
+            let kn = r.key.utf8.count
+            let entry = 1 + WireFormat.varintSize(UInt64(kn)) + kn + 1 + WireFormat.varintSize(UInt64(resource)) + resource
+            layout.append((start, structure, resource, entry))
+            total += 1 + WireFormat.varintSize(UInt64(entry)) + entry
         }
-        for u in raw.unknown { out += bytes[u] }
+
+        let bytes = request.view.bytes
+        let out = [UInt8](unsafeUninitializedCapacity: total) { buffer, count in
+            let base = buffer.baseAddress!
+            var w = ByteWriter(base)
+            bytes.withUnsafeBufferPointer { b in
+                if let composite {
+                    w.byte(0x0a)
+                    w.varint(UInt64(composite.count))
+                    composite.withUnsafeBufferPointer { w.bytes($0) }
+                }
+                for r in copied { w.bytes(UnsafeBufferPointer(rebasing: b[r])) }
+                // Read in place: copying an OwnedResource out would retain its key and object.
+                owned.withUnsafeBufferPointer { owned in
+                    for i in owned.indices {
+                        let l = layout[i]
+                        w.byte(0x12)                               // State.resources, map entry
+                        w.varint(UInt64(l.entry))
+                        w.byte(0x0a)                               // key
+                        w.varint(UInt64(owned[i].key.utf8.count))
+                        w.string(owned[i].key)
+                        w.byte(0x12)                               // value: Resource
+                        w.varint(UInt64(l.resource))
+                        w.byte(0x0a)                               // Resource.resource: Struct
+                        w.varint(UInt64(l.structure))
+                        var cursor = l.start
+                        StructCodec.writeStruct(owned[i].object, sizes, &cursor, &w)
+                        if owned[i].ready != .unspecified {
+                            w.byte(0x18)                           // Resource.ready
+                            w.varint(UInt64(owned[i].ready.rawValue))
+                        }
+                    }
+                }
+                for u in raw.unknown { w.bytes(UnsafeBufferPointer(rebasing: b[u])) }
+            }
+            count = w.offset(from: base)
+        }
+        precondition(out.count == total, "State encoding wrote \(out.count) bytes, sized \(total)")
         return out
     }
 

@@ -11,21 +11,27 @@ public enum StructCodec {
 
     static let maxDepth = 100
 
-    static func decodeStruct(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, depth: Int) throws -> JSON.Object {
+    /// With `keeping`, only those top-level keys are decoded; the other values are skipped unread
+    /// (observed objects carry specs and managedFields a composition never looks at).
+    static func decodeStruct(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, depth: Int,
+                             keeping: Set<String>? = nil) throws -> JSON.Object {
         guard depth < maxDepth else { throw WireFormat.Malformed(reason: "Struct nested deeper than \(maxDepth)") }
         var o = JSON.Object()
         try WireFormat.forEachField(b, in: range) { f in
             guard f.number == 1, f.wireType == .lengthDelimited else { return }
             // Map entry: key = 1 (string), value = 2 (JSON). A missing value is the default (null).
-            var key = ""
-            var value = JSON.null
+            var keyRange = 0..<0
+            var valueRange: Range<Int>?
             try WireFormat.forEachField(b, in: f.range) { e in
                 if e.number == 1 && e.wireType == .lengthDelimited {
-                    key = String(decoding: UnsafeBufferPointer(rebasing: b[e.range]), as: UTF8.self)
+                    keyRange = e.range
                 } else if e.number == 2 && e.wireType == .lengthDelimited {
-                    value = try decodeValue(b, e.range, depth: depth + 1)
+                    valueRange = e.range
                 }
             }
+            let key = String(decoding: UnsafeBufferPointer(rebasing: b[keyRange]), as: UTF8.self)
+            if let keeping, !keeping.contains(key) { return }
+            let value = try valueRange.map { try decodeValue(b, $0, depth: depth + 1) } ?? .null
             // Duplicate keys: the last entry wins.
             o[key] = value
         }
@@ -66,11 +72,14 @@ public enum StructCodec {
         var sizes: [Int] = []
         sizes.reserveCapacity(64)
         let total = structSize(object, &sizes)
-        // One allocation for the whole Struct instead of a doubling series (geometric, so that many
-        // Structs appended to one buffer still cost amortised linear time).
-        if out.capacity < out.count + total { out.reserveCapacity(max(out.count + total, out.capacity * 2)) }
-        var cursor = 0
-        writeStruct(object, sizes, &cursor, &out)
+        let bytes = [UInt8](unsafeUninitializedCapacity: total) { buffer, count in
+            var w = ByteWriter(buffer.baseAddress!)
+            var cursor = 0
+            writeStruct(object, sizes, &cursor, &w)
+            count = w.offset(from: buffer.baseAddress!)
+        }
+        precondition(bytes.count == total, "Struct encoding wrote \(bytes.count) bytes, sized \(total)")
+        out.append(contentsOf: bytes)
     }
 
     public static func encodedStruct(_ object: JSON.Object) -> [UInt8] {
@@ -79,16 +88,20 @@ public enum StructCodec {
         return out
     }
 
-    // Sizes are recorded in pre-order: a container's size is reserved before its children's.
-    private static func structSize(_ o: JSON.Object, _ sizes: inout [Int]) -> Int {
+    /// The payload size of `object` as a Struct, appending the sizes `writeStruct` needs to `sizes`:
+    /// recorded in pre-order, a container's size is reserved before its children's.
+    static func structSize(_ o: JSON.Object, _ sizes: inout [Int]) -> Int {
         let slot = sizes.count
         sizes.append(0)
         var total = 0
-        for (k, v) in o.entries {
-            let kn = k.utf8.count
-            let vs = valueSize(v, &sizes)
-            let entry = 1 + WireFormat.varintSize(UInt64(kn)) + kn + 1 + WireFormat.varintSize(UInt64(vs)) + vs
-            total += 1 + WireFormat.varintSize(UInt64(entry)) + entry
+        // Borrowed, not copied: iterating the array by value would retain every key and value.
+        o.entries.withUnsafeBufferPointer { entries in
+            for i in entries.indices {
+                let kn = entries[i].key.utf8.count
+                let vs = valueSize(entries[i].value, &sizes)
+                let entry = 1 + WireFormat.varintSize(UInt64(kn)) + kn + 1 + WireFormat.varintSize(UInt64(vs)) + vs
+                total += 1 + WireFormat.varintSize(UInt64(entry)) + entry
+            }
         }
         sizes[slot] = total
         return total
@@ -96,9 +109,8 @@ public enum StructCodec {
 
     private static func valueSize(_ v: JSON, _ sizes: inout [Int]) -> Int {
         switch v {
-        case .null: return 2
-        case .bool: return 2
-        case .number: return 9
+        case .null, .bool: return 2
+        case .number(let n): return n.isFinite ? 9 : 2
         case .string(let s):
             let n = s.utf8.count
             return 1 + WireFormat.varintSize(UInt64(n)) + n
@@ -109,40 +121,43 @@ public enum StructCodec {
             let slot = sizes.count
             sizes.append(0)
             var total = 0
-            for item in l {
-                let s = valueSize(item, &sizes)
-                total += 1 + WireFormat.varintSize(UInt64(s)) + s
+            l.withUnsafeBufferPointer { items in
+                for i in items.indices {
+                    let s = valueSize(items[i], &sizes)
+                    total += 1 + WireFormat.varintSize(UInt64(s)) + s
+                }
             }
             sizes[slot] = total
             return 1 + WireFormat.varintSize(UInt64(total)) + total
         }
     }
 
-    private static func writeStruct(_ o: JSON.Object, _ sizes: [Int], _ cursor: inout Int, _ out: inout [UInt8]) {
+    /// Writes the Struct payload whose sizes `structSize` recorded, starting at `cursor`.
+    static func writeStruct(_ o: JSON.Object, _ sizes: [Int], _ cursor: inout Int, _ w: inout ByteWriter) {
         cursor += 1   // this struct's own slot
-        for (k, v) in o.entries {
-            let kn = k.utf8.count
-            let mark = cursor
-            var scratchCursor = cursor
-            let vs = valueSizeFromTable(v, sizes, &scratchCursor)
-            cursor = mark
-            let entry = 1 + WireFormat.varintSize(UInt64(kn)) + kn + 1 + WireFormat.varintSize(UInt64(vs)) + vs
-            out.append(0x0a)
-            WireFormat.appendVarint(UInt64(entry), to: &out)
-            out.append(0x0a)
-            WireFormat.appendVarint(UInt64(kn), to: &out)
-            out.append(contentsOf: k.utf8)
-            out.append(0x12)
-            WireFormat.appendVarint(UInt64(vs), to: &out)
-            writeValue(v, sizes, &cursor, &out)
+        o.entries.withUnsafeBufferPointer { entries in
+            for i in entries.indices {
+                let kn = entries[i].key.utf8.count
+                let vs = valueSizeFromTable(entries[i].value, sizes, cursor)
+                let entry = 1 + WireFormat.varintSize(UInt64(kn)) + kn + 1 + WireFormat.varintSize(UInt64(vs)) + vs
+                w.byte(0x0a)
+                w.varint(UInt64(entry))
+                w.byte(0x0a)
+                w.varint(UInt64(kn))
+                w.string(entries[i].key)
+                w.byte(0x12)
+                w.varint(UInt64(vs))
+                writeValue(entries[i].value, sizes, &cursor, &w)
+            }
         }
     }
 
-    /// The encoded size of a JSON, read from the size table without advancing past its children.
-    private static func valueSizeFromTable(_ v: JSON, _ sizes: [Int], _ cursor: inout Int) -> Int {
+    /// The encoded size of a JSON, read from the size table at `cursor` for containers.
+    @inline(__always)
+    private static func valueSizeFromTable(_ v: JSON, _ sizes: [Int], _ cursor: Int) -> Int {
         switch v {
         case .null, .bool: return 2
-        case .number: return 9
+        case .number(let n): return n.isFinite ? 9 : 2
         case .string(let s):
             let n = s.utf8.count
             return 1 + WireFormat.varintSize(UInt64(n)) + n
@@ -152,36 +167,36 @@ public enum StructCodec {
         }
     }
 
-    private static func writeValue(_ v: JSON, _ sizes: [Int], _ cursor: inout Int, _ out: inout [UInt8]) {
+    private static func writeValue(_ v: JSON, _ sizes: [Int], _ cursor: inout Int, _ w: inout ByteWriter) {
         switch v {
         case .null:
-            out.append(0x08); out.append(0)
+            w.byte(0x08); w.byte(0)
         case .bool(let b):
-            out.append(0x20); out.append(b ? 1 : 0)
+            w.byte(0x20); w.byte(b ? 1 : 0)
         case .number(let n):
-            // NaN and infinities cannot be applied by core: write null instead.
-            if !n.isFinite { out.append(0x08); out.append(0); return }
-            out.append(0x11)
-            let bits = n.bitPattern
-            for i in 0..<8 { out.append(UInt8(truncatingIfNeeded: bits >> (8 * UInt64(i)))) }
+            // NaN and infinities cannot be applied by core: written as null (and sized so).
+            if !n.isFinite { w.byte(0x08); w.byte(0); return }
+            w.byte(0x11)
+            w.fixed64(n.bitPattern)
         case .string(let s):
-            out.append(0x1a)
-            WireFormat.appendVarint(UInt64(s.utf8.count), to: &out)
-            out.append(contentsOf: s.utf8)
+            w.byte(0x1a)
+            w.varint(UInt64(s.utf8.count))
+            w.string(s)
         case .object(let o):
-            out.append(0x2a)
-            WireFormat.appendVarint(UInt64(sizes[cursor]), to: &out)
-            writeStruct(o, sizes, &cursor, &out)
+            w.byte(0x2a)
+            w.varint(UInt64(sizes[cursor]))
+            writeStruct(o, sizes, &cursor, &w)
         case .list(let l):
-            out.append(0x32)
-            WireFormat.appendVarint(UInt64(sizes[cursor]), to: &out)
+            w.byte(0x32)
+            w.varint(UInt64(sizes[cursor]))
             cursor += 1
-            for item in l {
-                var peek = cursor
-                let s = valueSizeFromTable(item, sizes, &peek)
-                out.append(0x0a)
-                WireFormat.appendVarint(UInt64(s), to: &out)
-                writeValue(item, sizes, &cursor, &out)
+            l.withUnsafeBufferPointer { items in
+                for i in items.indices {
+                    let s = valueSizeFromTable(items[i], sizes, cursor)
+                    w.byte(0x0a)
+                    w.varint(UInt64(s))
+                    writeValue(items[i], sizes, &cursor, &w)
+                }
             }
         }
     }

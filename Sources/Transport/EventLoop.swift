@@ -243,6 +243,12 @@ final class EventLoop: @unchecked Sendable {
                     c.h2.receive(UnsafeRawBufferPointer(rebasing: raw[0..<n]), now: now)
                 }
                 c.dispatch(now: now)
+                // Answers go out once they fill a good batch rather than after the whole wake-up: the
+                // output buffer stays small enough to be kept and reused instead of regrown each turn.
+                if c.h2.outbound.count >= Self.eagerFlushBytes {
+                    flush(c, now: now)
+                    if c.closed { return }
+                }
                 // A short plain read drained the socket; TLS returns one record at a time, so keep going.
                 if c.tls == nil && n < readBuffer.count { return }
             case .closed:
@@ -280,48 +286,52 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func flushDirty(now: UInt64) {
-        for c in connections.values where c.dirty && !c.isHandshaking {
-            c.dirty = false
-            c.h2.setApplicationBuffered(c.handler.bufferedBytes)
-            let before = c.unsentCount
-            if !c.flush() {
-                close(c)
-                continue
-            }
-            let after = c.unsentCount
-            if after < before || after == 0 { c.lastWriteProgress = now }
-            if after == 0 { c.h2.queuedControlFrames = 0 }
-            var interestChanged = false
-            if c.readPaused && after <= Self.maxUnsentBytes / 2 {
-                // Caught up: watch for input again, and read what arrived meanwhile.
-                c.readPaused = false
-                interestChanged = true
-                readAgain.append(c.token)
-            }
-            let pending = c.hasUnsentBytes
-            if pending != c.watchingWrite {
-                c.watchingWrite = pending
-                interestChanged = true
-            }
-            if interestChanged { updateInterest(c) }
-            if pending { continue }
-            if c.h2.isClosing && c.drainUntil == nil {
-                // GOAWAY is out: half-close and read for a moment so the kernel does not answer the
-                // peer's in-flight bytes with a RST that could destroy the GOAWAY.
-                c.tls?.shutdown()
-                _ = cls_shutdown_write(c.fd)
-                c.drainUntil = now &+ 1_000_000_000
-            } else if c.h2.isGoingAway && c.h2.activeStreamCount == 0 && c.handler.inFlight == 0 && c.drainUntil == nil {
-                c.tls?.shutdown()
-                _ = cls_shutdown_write(c.fd)
-                c.drainUntil = now &+ 1_000_000_000
-            }
+        for c in connections.values where c.dirty && !c.isHandshaking { flush(c, now: now) }
+    }
+
+    private func flush(_ c: Connection, now: UInt64) {
+        c.dirty = false
+        c.h2.setApplicationBuffered(c.handler.bufferedBytes)
+        let before = c.unsentCount
+        if !c.flush() {
+            close(c)
+            return
+        }
+        let after = c.unsentCount
+        if after < before || after == 0 { c.lastWriteProgress = now }
+        if after == 0 { c.h2.queuedControlFrames = 0 }
+        var interestChanged = false
+        if c.readPaused && after <= Self.maxUnsentBytes / 2 {
+            // Caught up: watch for input again, and read what arrived meanwhile.
+            c.readPaused = false
+            interestChanged = true
+            readAgain.append(c.token)
+        }
+        let pending = c.hasUnsentBytes
+        if pending != c.watchingWrite {
+            c.watchingWrite = pending
+            interestChanged = true
+        }
+        if interestChanged { updateInterest(c) }
+        if pending { return }
+        if c.h2.isClosing && c.drainUntil == nil {
+            // GOAWAY is out: half-close and read for a moment so the kernel does not answer the
+            // peer's in-flight bytes with a RST that could destroy the GOAWAY.
+            c.tls?.shutdown()
+            _ = cls_shutdown_write(c.fd)
+            c.drainUntil = now &+ 1_000_000_000
+        } else if c.h2.isGoingAway && c.h2.activeStreamCount == 0 && c.handler.inFlight == 0 && c.drainUntil == nil {
+            c.tls?.shutdown()
+            _ = cls_shutdown_write(c.fd)
+            c.drainUntil = now &+ 1_000_000_000
         }
     }
 
     /// Output queued beyond this stops reading from the connection (checklist §12: SETTINGS and PING
     /// floods from a peer that never reads, CVE-2019-9512/9515, and CVE-2019-9517).
     static let maxUnsentBytes = 1 << 20
+    /// Queued output that is written at once, mid wake-up (still one write for many answers).
+    static let eagerFlushBytes = 128 << 10
     /// A peer that has read nothing of what we owe for this long is disconnected (a sixth of it once
     /// a GOAWAY is waiting behind the unread bytes).
     static let stuckWriterNanos: UInt64 = 30_000_000_000

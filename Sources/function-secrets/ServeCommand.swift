@@ -67,6 +67,7 @@ enum ServeCommand {
             log.log(.error, "cannot serve: \(error)")
             return 1
         }
+        _ = cls_trim_code_pages()
         tcp.start()
         if !options.metricsAddress.isEmpty {
             do {

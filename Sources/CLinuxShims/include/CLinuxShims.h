@@ -49,6 +49,12 @@ int cls_close(int fd);
 uint64_t cls_now_ns(void);
 /// Current resident set size in bytes (from /proc/self/statm), or 0.
 uint64_t cls_rss_bytes(void);
+/// Start-up runs code once that serving never runs again, and each fault maps the 64 KiB around
+/// the page touched. This marks the executable's code as randomly accessed (MADV_RANDOM: a fault
+/// maps just its page) and unmaps what start-up brought in (MADV_DONTNEED; code is clean and
+/// file-backed, so it comes back with a minor fault when run): resident memory then follows the
+/// code that serving runs. Returns 0 or -errno.
+int cls_trim_code_pages(void);
 /// Ignore SIGPIPE process-wide.
 void cls_ignore_sigpipe(void);
 /// Blocks SIGTERM and SIGINT in the calling thread (and threads it creates) and returns a

@@ -9,9 +9,10 @@ import SwiftProtobuf
 // on serialized requests, no sockets. Each iteration uses a different spec.id (1,000 of them), so
 // nothing could be cached between calls.
 //
-//   swift run -c release RenderBenchmark [iterations]
+//   swift run -c release RenderBenchmark [iterations] [case name filter, e.g. pass-through]
 
 let iterations = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 10_000 : 10_000
+let only = CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : ""
 
 func request(kind: String, id: String, parameters: String, observed: [String: String] = [:]) throws -> [UInt8] {
     var r = RunFunctionRequest()
@@ -37,6 +38,20 @@ let steadyKeys = ["ekscluster", "clusterAuth", "eksnodegroup", "iamrole-controlp
                   "helm", "kubernetes", "ID-app-openfunction", "ID-app-external-secrets", "ID-secret-store", "ID-secret-push-secret",
                   "ID-ns-dev", "ID-ns-production", "ID-ns-crossplane-system", "ID-creds"]
 
+/// An XR we do not render, with 24 desired buckets (~9 KB) to validate and echo: bench.py's pass-through request.
+func passThroughRequest() throws -> [UInt8] {
+    var r = RunFunctionRequest()
+    r.meta.tag = "bench"
+    r.observed.composite.resource = try Google_Protobuf_Struct(jsonString: #"{"apiVersion":"platform.example.org/v1alpha1","kind":"XWebApp","metadata":{"name":"web"}}"#)
+    for i in 0..<24 {
+        var res = Resource()
+        res.resource = try Google_Protobuf_Struct(jsonString: #"{"apiVersion":"s3.aws.upbound.io/v1beta1","kind":"Bucket","metadata":{"name":"web-assets-\#(i)","labels":{"team":"web","tier":"static"},"annotations":{"crossplane.io/external-name":"acme-web-assets-\#(i)-eu-west-1"}},"spec":{"forProvider":{"region":"eu-west-1","tags":{"team":"web","cost-center":"cc-1234"}}}}"#)
+        r.desired.resources["bucket-\(i < 10 ? "0" : "")\(i)"] = res
+    }
+    r.context = try Google_Protobuf_Struct(jsonString: #"{"apiextensions.crossplane.io/environment":{"region":"eu-west-1"}}"#)
+    return try r.serializedBytes()
+}
+
 struct Case {
     var name: String
     var requests: [[UInt8]]
@@ -49,13 +64,14 @@ let cases = try [
         try request(kind: "CompositeCluster", id: id, parameters: clusterParameters,
                     observed: Dictionary(uniqueKeysWithValues: steadyKeys.map { ($0.replacingOccurrences(of: "ID", with: id), ready) }))
     }),
+    Case(name: "pass-through XWebApp (24 desired, validated and echoed)", requests: [passThroughRequest()]),
     Case(name: "SQLClaim aws", requests: ids.map { try request(kind: "SQL", id: $0.replacingOccurrences(of: "-cluster", with: "-db"), parameters: sqlParameters) }),
 ]
 
 let function = SecretsFunction()
 print("RenderBenchmark: \(iterations) renders per case, 1,000 distinct spec.id values")
 print("case | request bytes | response bytes | median us | p99 us | renders/s (one core) | allocations per render | KiB allocated per render")
-for c in cases {
+for c in cases where only.isEmpty || c.name.contains(only) {
     for r in c.requests.prefix(100) { _ = try FunctionRunnerService.call(function, requestBytes: r) }   // warm-up
     var times: [UInt64] = []
     times.reserveCapacity(iterations)

@@ -20,8 +20,14 @@ public struct StateWriter {
     public func encode(request: FunctionRequest) throws -> [UInt8] {
         let raw = try request.desiredState()
         let composite = try compositeField(raw, request)
-        let ownedKeys = Set(owned.map(\.key))
-        let copied = raw.resources.filter { !ownedKeys.contains($0.key) }.map(\.field)
+        // (A first pipeline step has no earlier resources: no set of keys to build then.)
+        let copied: [Range<Int>]
+        if raw.resources.isEmpty {
+            copied = []
+        } else {
+            let ownedKeys = Set(owned.map(\.key))
+            copied = raw.resources.filter { !ownedKeys.contains($0.key) }.map(\.field)
+        }
 
         // Sizes of each owned entry: the map entry, its Resource and its Struct, plus the Struct's
         // own table (all tables share one array; `start` is where each resource's begins).

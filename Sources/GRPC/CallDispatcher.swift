@@ -299,7 +299,8 @@ public final class CallDispatcher: StreamHandler {
                     connection.sendHeaders(stream: stream, fields: Self.responseHeaders, endStream: false)
                     call.headersSent = true
                 }
-                connection.sendData(stream: stream, bytes: Self.frame(response, compressed: false), endStream: false)
+                connection.sendData(stream: stream, prefix: Self.prefix(length: response.count, compressed: false),
+                                    bytes: response, endStream: false)
             }
         } catch let status as Status {
             failure = status
@@ -330,17 +331,10 @@ public final class CallDispatcher: StreamHandler {
         }
     }
 
-    static func frame(_ message: [UInt8], compressed: Bool) -> [UInt8] {
-        var framed = [UInt8]()
-        framed.reserveCapacity(message.count + 5)
-        let n = message.count
-        framed.append(compressed ? 1 : 0)
-        framed.append(UInt8(truncatingIfNeeded: n >> 24))
-        framed.append(UInt8(truncatingIfNeeded: n >> 16))
-        framed.append(UInt8(truncatingIfNeeded: n >> 8))
-        framed.append(UInt8(truncatingIfNeeded: n))
-        framed.append(contentsOf: message)
-        return framed
+    /// The gRPC message prefix: compressed flag, then the length as 4 bytes big-endian.
+    static func prefix(length n: Int, compressed: Bool) -> [UInt8] {
+        [compressed ? 1 : 0, UInt8(truncatingIfNeeded: n >> 24), UInt8(truncatingIfNeeded: n >> 16),
+         UInt8(truncatingIfNeeded: n >> 8), UInt8(truncatingIfNeeded: n)]
     }
 
     private func run(_ stream: UInt32, call: Call, message: [UInt8], connection: ServerConnection, now: UInt64) {
@@ -359,9 +353,10 @@ public final class CallDispatcher: StreamHandler {
         }
         let compress = call.acceptsGzip && options.compressionThreshold.map { response.count >= $0 } == true
         if compress { response = Gzip.compress(response) }
-        let framed = Self.frame(response, compressed: compress)
         connection.sendHeaders(stream: stream, fields: compress ? Self.gzipResponseHeaders : Self.responseHeaders, endStream: false)
-        connection.sendData(stream: stream, bytes: framed, endStream: false)
+        // The 5-byte prefix goes beside the message rather than in a copy of it.
+        connection.sendData(stream: stream, prefix: Self.prefix(length: response.count, compressed: compress),
+                            bytes: response, endStream: false)
         connection.sendTrailers(stream: stream, fields: Self.okTrailers)
         options.onCallFinished?(context.path, .ok, now &- started)
     }

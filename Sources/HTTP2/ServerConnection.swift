@@ -637,6 +637,30 @@ public final class ServerConnection {
         flush(stream)
     }
 
+    /// Queues a body given as a short prefix and the bytes after it (a gRPC message and its 5-byte
+    /// header) without joining them first: when nothing is queued and the windows take it all, both
+    /// go straight into one DATA frame; otherwise they are joined and queued as `sendData` does.
+    public func sendData(stream: UInt32, prefix: [UInt8], bytes: [UInt8], endStream: Bool) {
+        guard var s = streams[stream], !s.localClosed, !s.endAfterPending else { return }
+        let total = prefix.count + bytes.count
+        guard s.pendingCount == 0, total > 0, total <= min(s.sendWindow, connectionSendWindow, peerMaxFrameSize) else {
+            sendData(stream: stream, bytes: prefix + bytes, endStream: endStream)
+            return
+        }
+        FrameWriter.header(length: total, type: .data, flags: endStream ? FrameFlags.endStream : 0, stream: stream, into: &outbound)
+        outbound.append(contentsOf: prefix)
+        outbound.append(contentsOf: bytes)
+        s.sendWindow -= total
+        connectionSendWindow -= total
+        s.stalledSince = nil
+        if endStream {
+            s.endAfterPending = true
+            s.localClosed = true
+        }
+        streams[stream] = s
+        if endStream { localEnded(stream) }
+    }
+
     /// Ends the stream with trailers once queued data has been sent.
     public func sendTrailers(stream: UInt32, fields: [HeaderField]) {
         guard var s = streams[stream], !s.localClosed, !s.endAfterPending else { return }

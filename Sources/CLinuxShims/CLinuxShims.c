@@ -204,3 +204,10 @@ int cls_trim_code_pages(void) {
     if (madvise((void *)start, end - start, MADV_DONTNEED) != 0) return -errno;
     return 0;
 }
+
+#include <malloc.h>
+
+void cls_fix_malloc_thresholds(int bytes) {
+    mallopt(M_MMAP_THRESHOLD, bytes);
+    mallopt(M_TRIM_THRESHOLD, bytes);
+}

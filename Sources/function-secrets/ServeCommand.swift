@@ -33,6 +33,7 @@ enum ServeCommand {
         }
 
         cls_ignore_sigpipe()
+        cls_fix_malloc_thresholds(128 << 10)
         // Block the signals before the loops start so that only the signalfd sees them.
         let signalFd = cls_signalfd_term()
 

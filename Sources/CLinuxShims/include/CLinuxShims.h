@@ -55,6 +55,10 @@ uint64_t cls_rss_bytes(void);
 /// file-backed, so it comes back with a minor fault when run): resident memory then follows the
 /// code that serving runs. Returns 0 or -errno.
 int cls_trim_code_pages(void);
+/// Fixes glibc's mmap and trim thresholds at `bytes`. By default they rise to the largest block
+/// freed so far, after which memory freed by a burst (answer buffers of 100 streams) stays in the
+/// heap; fixed, large buffers are mapped and unmapped and the heap top is returned after a burst.
+void cls_fix_malloc_thresholds(int bytes);
 /// Ignore SIGPIPE process-wide.
 void cls_ignore_sigpipe(void);
 /// Blocks SIGTERM and SIGINT in the calling thread (and threads it creates) and returns a

@@ -97,7 +97,7 @@ public struct FunctionRequest: Sendable {
 
     public func desiredState() throws -> RawState {
         var s = RawState()
-        guard let ranges = view.ranges[RequestView.Field.desired] else { return s }
+        guard let ranges = view.ranges(RequestView.Field.desired) else { return s }
         try view.bytes.withUnsafeBufferPointer { b in
             for range in ranges {
                 try WireFormat.forEachField(b, in: range) { f in

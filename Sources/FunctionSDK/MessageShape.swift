@@ -86,7 +86,7 @@ enum MessageShape: UInt8 {
         var i = range.lowerBound
         var end = range.upperBound
         // Bounded: every turn either consumes at least one byte or closes one of at most maxDepth messages.
-        while true {
+        walk: while true {
             if i >= end {
                 if depth == 0 { return }
                 depth -= 1
@@ -94,6 +94,28 @@ enum MessageShape: UInt8 {
                 shape = stack[depth].shape
                 level = stack[depth].level
                 continue
+            }
+            if shape == MessageShape.structure.rawValue {
+                // A Struct's fields with one-byte entry lengths go straight to the entry check,
+                // without the general field decoding; anything else falls through to it.
+                entries: while end - i >= 2, b[i] == 0x0A, b[i + 1] < 0x80 {
+                    let entryEnd = i + 2 + Int(b[i + 1])
+                    guard entryEnd <= end else { break entries }   // reported by the general walk
+                    switch try leafEntry(b, i + 2, entryEnd) {
+                    case .leaf:
+                        i = entryEnd
+                    case .structure(let start) where level + 3 < Self.maxDepth:
+                        stack[depth] = Frame(end: end, shape: shape, level: level)
+                        depth += 1
+                        level += 3   // the entry, its Value, and the Struct in it
+                        i = start
+                        end = entryEnd
+                        continue walk
+                    default:
+                        break entries
+                    }
+                }
+                if i >= end { continue walk }
             }
             var key = UInt64(b[i])
             if key < 0x80 { i += 1 } else { key = try WireFormat.readVarint(b, &i, end: end) }
@@ -179,6 +201,9 @@ enum MessageShape: UInt8 {
         // leaf is not predictable, but "a string again" mostly is.
         if valueKind == 0x1A {                                                        // string_value
             guard second < 0x80, value &+ 2 &+ Int(second) == end else { return .other }
+            // Tags and one-byte lengths are ASCII too, so an all-ASCII entry holds two valid strings:
+            // one pass over the whole entry instead of one per string.
+            if isASCII(b, start..<end) { return .leaf }
             guard isValidUTF8(b, key) else { throw WireFormat.Malformed(reason: "field 1 is a string but not valid UTF-8") }
             guard isValidUTF8(b, (value + 2)..<end) else { throw WireFormat.Malformed(reason: "field 3 is a string but not valid UTF-8") }
             return .leaf
@@ -202,8 +227,13 @@ enum MessageShape: UInt8 {
     /// UTF-8 as RFC 3629 defines it: no overlong forms, no surrogates, nothing above U+10FFFF.
     @inline(__always)
     static func isValidUTF8(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
-        // Almost every string in a manifest is short ASCII: OR its bytes (eight at a time, the last
-        // word overlapping) and look no further when no high bit is set.
+        // Almost every string in a manifest is short ASCII: look no further then.
+        isASCII(b, range) || isValidNonASCII(b, range)
+    }
+
+    /// Whether no byte in `range` has its high bit set: ORed eight at a time, the last word overlapping.
+    @inline(__always)
+    static func isASCII(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
         let count = range.count
         var high: UInt64 = 0
         if count >= 8 {
@@ -217,7 +247,7 @@ enum MessageShape: UInt8 {
         } else {
             for k in range { high |= UInt64(b[k]) }
         }
-        return high & 0x8080_8080_8080_8080 == 0 || isValidNonASCII(b, range)
+        return high & 0x8080_8080_8080_8080 == 0
     }
 
     private static func isValidNonASCII(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {

@@ -5,9 +5,18 @@ import GRPC
 /// fields and all, at the cost of a copy.
 public struct RequestView: Sendable {
     public let bytes: [UInt8]
-    /// Payload ranges per field number (a message field sent twice is merged by concatenation, as
-    /// protobuf defines merging).
-    public private(set) var ranges: [Int: [Range<Int>]] = [:]
+    /// The payload range of each top-level field 1...9 sent once, inline: a request is read on every
+    /// call, and a dictionary of arrays cost six allocations and the hashing to fill it.
+    private var once = InlineArray<10, Range<Int>?>(repeating: nil)
+    /// Fields sent more than once, with every occurrence (merged by concatenation, as protobuf
+    /// defines merging).
+    private var repeated: [Int: [Range<Int>]] = [:]
+
+    /// The payload ranges of a top-level field, in order, or nil when it is absent.
+    public func ranges(_ field: Int) -> [Range<Int>]? {
+        guard field > 0, field < once.count, let first = once[field] else { return nil }
+        return repeated[field] ?? [first]
+    }
 
     public enum Field {
         public static let meta = 1, observed = 2, desired = 3, input = 4, context = 5
@@ -15,14 +24,19 @@ public struct RequestView: Sendable {
 
     public init(bytes: [UInt8]) throws {
         self.bytes = bytes
-        var ranges: [Int: [Range<Int>]] = [:]
+        var once = InlineArray<10, Range<Int>?>(repeating: nil)
+        var repeated: [Int: [Range<Int>]] = [:]
         try bytes.withUnsafeBufferPointer { buffer in
             try WireFormat.forEachField(buffer, in: 0..<buffer.count) { field in
                 guard field.number <= 9 else { return }   // unknown top-level request fields: not echoed
                 guard field.wireType == .lengthDelimited else {
                     throw WireFormat.Malformed(reason: "field \(field.number) has wire type \(field.wireType.rawValue)")
                 }
-                ranges[field.number, default: []].append(field.range)
+                if let first = once[field.number] {
+                    repeated[field.number, default: [first]].append(field.range)
+                } else {
+                    once[field.number] = field.range
+                }
                 // What is echoed (desired, context) or quoted (meta.tag) must be well-formed, or
                 // the answer would be unparseable by the caller.
                 let shape: (String, MessageShape)? = switch field.number {
@@ -40,15 +54,16 @@ public struct RequestView: Sendable {
                 }
             }
         }
-        self.ranges = ranges
+        self.once = once
+        self.repeated = repeated
     }
 
-    public func has(_ field: Int) -> Bool { ranges[field] != nil }
+    public func has(_ field: Int) -> Bool { field > 0 && field < once.count && once[field] != nil }
 
     /// The payload of a message field, merged if it was sent more than once.
     public func payload(_ field: Int) -> ArraySlice<UInt8>? {
-        guard let rs = ranges[field] else { return nil }
-        if rs.count == 1 { return bytes[rs[0]] }
+        guard field > 0, field < once.count, let first = once[field] else { return nil }
+        guard let rs = repeated[field] else { return bytes[first] }
         var merged: [UInt8] = []
         for r in rs { merged += bytes[r] }
         return merged[...]

@@ -58,11 +58,7 @@ struct StructCodecTests {
 /// otherwise take the general walk and are held to the same rules.
 @Suite("echoed-state validation")
 struct MessageShapeTests {
-    static func field(_ number: Int, _ payload: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        WireFormat.appendField(number, payload, to: &out)
-        return out
-    }
+    static func field(_ number: Int, _ payload: [UInt8]) -> [UInt8] { MalformedRequestTests.field(number, payload) }
 
     /// A context Struct with one entry whose bytes are given.
     static func context(entry: [UInt8]) -> [UInt8] { field(5, field(1, entry)) }

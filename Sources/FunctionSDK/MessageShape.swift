@@ -197,8 +197,7 @@ enum MessageShape: UInt8 {
         guard end - value >= 2 else { return .other }
         let valueKind = b[value]
         let second = b[value + 1]
-        // Tests in order of frequency, as branches rather than a jump table: the kind of the next
-        // leaf is not predictable, but "a string again" mostly is.
+        // In order of frequency: strings, nested objects, then numbers, booleans and nulls.
         if valueKind == 0x1A {                                                        // string_value
             guard second < 0x80, value &+ 2 &+ Int(second) == end else { return .other }
             // Tags and one-byte lengths are ASCII too, so an all-ASCII entry holds two valid strings:

@@ -149,6 +149,8 @@ long cls_recv(int fd, void *buf, unsigned long len) {
 
 int cls_shutdown_write(int fd) { return shutdown(fd, SHUT_WR) < 0 ? -errno : 0; }
 
+int cls_shutdown_both(int fd) { return shutdown(fd, SHUT_RDWR) < 0 ? -errno : 0; }
+
 int cls_close(int fd) { return close(fd) < 0 ? -errno : 0; }
 
 uint64_t cls_now_ns(void) {

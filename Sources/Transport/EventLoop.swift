@@ -20,7 +20,10 @@ final class EventLoop: @unchecked Sendable {
     let index: Int
     private let epfd: Int32
     private let wakeFd: Int32
-    private var listenFd: Int32
+    /// Owned by TCPServer, which closes it after this loop has finished, so the number can never
+    /// be reused while this loop or a shutdown caller still uses it.
+    private let listenFd: Int32
+    private var listening = true
     private let factory: any StreamHandlerFactory
     private let config: ServerConfiguration
     private let connectionBudget: Int
@@ -128,7 +131,8 @@ final class EventLoop: @unchecked Sendable {
                 }
             }
         }
-        if listenFd >= 0 { _ = cls_close(listenFd) }
+        // A loop that ended on its own must not leave connections queueing on a socket nobody accepts.
+        _ = cls_shutdown_both(listenFd)
         _ = cls_close(epfd)
         _ = cls_close(wakeFd)
     }
@@ -143,11 +147,7 @@ final class EventLoop: @unchecked Sendable {
             case .shutdown(let deadline):
                 guard shutdownDeadline == nil else { continue }
                 shutdownDeadline = deadline
-                if listenFd >= 0 {
-                    _ = cls_epoll_ctl(epfd, 2, listenFd, 0, 0)
-                    _ = cls_close(listenFd)
-                    listenFd = -1
-                }
+                stopAccepting()
                 for c in connections.values where !c.isHandshaking {
                     c.h2.beginGracefulShutdown(now: now, debug: "server shutting down")
                     c.dirty = true
@@ -156,9 +156,27 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
+    /// Called by TCPServer on its own thread before any loop hears of the shutdown: the kernel
+    /// refuses new connections from this moment, whichever loop is slow to wake.
+    func stopListening() {
+        _ = cls_shutdown_both(listenFd)
+    }
+
+    private func stopAccepting() {
+        guard listening else { return }
+        listening = false
+        _ = cls_epoll_ctl(epfd, 2, listenFd, 0, 0)
+    }
+
     private func acceptConnections(now: UInt64) {
         for _ in 0..<64 {
+            guard listening else { return }
             let fd = cls_accept(listenFd)
+            if fd == -EINVAL {
+                // The listener was shut down (stopListening) and the shutdown command is still queued.
+                stopAccepting()
+                return
+            }
             if fd < 0 {
                 if fd != -EAGAIN && fd != -EINTR && fd != -ECONNABORTED {
                     config.log(.warning, "accept failed: \(TransportError("accept", -fd))")

@@ -44,6 +44,9 @@ long cls_send(int fd, const void *buf, unsigned long len);
 long cls_recv(int fd, void *buf, unsigned long len);
 /// shutdown(SHUT_WR); returns 0 or -errno.
 int cls_shutdown_write(int fd);
+/// shutdown(SHUT_RDWR). On a listening socket this stops listening at once (new SYNs are refused,
+/// the accept queue is reset) while the descriptor stays valid; returns 0 or -errno.
+int cls_shutdown_both(int fd);
 int cls_close(int fd);
 /// Monotonic clock in nanoseconds.
 uint64_t cls_now_ns(void);

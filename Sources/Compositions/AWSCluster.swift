@@ -21,13 +21,13 @@ struct AWSCluster {
         ].joined(separator: "\n")
     }
 
-    func role(_ r: String) -> JSON { ["matchControllerRef": true, "matchLabels": ["role": .string("\(claim.id)-\(r)")]] }
+    func role(_ r: String) -> Rendered { ["matchControllerRef": true, "matchLabels": ["role": .string("\(claim.id)-\(r)")]] }
 
     @ResourcesBuilder
     var resources: [Composed] {
         let id = claim.id
         let p = claim.parameters
-        let region: JSON = .string(Self.region)
+        let region: Rendered = .string(Self.region)
         let m = p["minNodeCount"].integer ?? 1
 
         ManagedResource(key: "ekscluster", apiVersion: Self.eks, kind: "Cluster", name: id, forProvider: [
@@ -44,7 +44,7 @@ struct AWSCluster {
             "clusterNameSelector": matchControllerRef,
             "instanceTypes": [.string(claim.size(p["nodeSize"].string ?? "", small: "t3.small", medium: "t3.medium", large: "t3.large"))],
             "nodeRoleArnSelector": role("nodegroup"),
-            "scalingConfig": [["minSize": JSON(m), "desiredSize": JSON(m), "maxSize": JSON(max(10, m))]],
+            "scalingConfig": [["minSize": Rendered(m), "desiredSize": Rendered(m), "maxSize": Rendered(max(10, m))]],
             "subnetIdSelector": matchControllerRef,
         ])
         for (r, service) in [("controlplane", "eks.amazonaws.com"), ("nodegroup", "ec2.amazonaws.com")] {

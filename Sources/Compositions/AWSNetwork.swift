@@ -7,7 +7,7 @@ enum AWSNetwork {
 
     /// `subnetLabels(zone)` gives the labels a route table association selects its subnet by.
     @ResourcesBuilder
-    static func routing(id: String, region: String, zones: [String], subnetLabels: (String) -> JSON) -> [Composed] {
+    static func routing(id: String, region: String, zones: [String], subnetLabels: (String) -> Rendered) -> [Composed] {
         ManagedResource(key: "gateway", apiVersion: ec2, kind: "InternetGateway", name: id,
                         forProvider: ["region": .string(region), "vpcIdSelector": matchControllerRef])
         ManagedResource(key: "routeTable", apiVersion: ec2, kind: "RouteTable", name: id,

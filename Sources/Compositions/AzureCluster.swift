@@ -22,9 +22,9 @@ struct AzureCluster {
             "location": "eastus",
             "dnsPrefix": "dot",
             "resourceGroupName": .string(id),
-            "kubernetesVersion": p["version"].root?.string.map(JSON.string),
+            "kubernetesVersion": p["version"].rendered?.string.map(Rendered.string),
             "defaultNodePool": [[
-                "name": .string(Self.nodePoolName(id)), "enableAutoScaling": true, "minCount": JSON(m), "maxCount": JSON(max(10, m)),
+                "name": .string(Self.nodePoolName(id)), "enableAutoScaling": true, "minCount": Rendered(m), "maxCount": Rendered(max(10, m)),
                 "vmSize": .string(claim.size(p["nodeSize"].string ?? "", small: "Standard_D2_v2", medium: "Standard_D3_v2", large: "Standard_D4_v2")),
             ]],
             "identity": [["type": "SystemAssigned"]],

@@ -55,11 +55,11 @@ struct ClusterClaim {
 
     @ResourcesBuilder
     var providerConfigs: [Composed] {
-        let identity: JSON? = claim.provider == "google"
+        let identity: Rendered? = claim.provider == "google"
             ? ["type": "GoogleApplicationCredentials", "source": "Secret",
                "secretRef": ["name": "gcp-creds", "namespace": "crossplane-system", "key": "creds"]]
             : nil
-        let spec: JSON = [
+        let spec: Rendered = [
             "credentials": ["source": "Secret",
                             "secretRef": ["name": .string("\(id)-cluster"), "namespace": .string(claim.namespace), "key": "kubeconfig"]],
             "identity": identity,
@@ -109,13 +109,13 @@ struct ClusterClaim {
             manifest: [
                 "apiVersion": .string(claim.input.externalSecretsAPIVersion),
                 "kind": "ExternalSecret",
-                "metadata": ["name": .string(to), "namespace": s["toNamespace"].root],
+                "metadata": ["name": .string(to), "namespace": s["toNamespace"].rendered],
                 "spec": [
                     "refreshInterval": "1h",
                     "secretStoreRef": ["kind": "ClusterSecretStore", "name": .string(backend)],
                     "target": ["name": .string(to), "creationPolicy": "Owner",
                                "template": ["type": .string(s["type"].string ?? "Opaque")]],
-                    "dataFrom": [["extract": ["key": s["fromSecret"].root]]],
+                    "dataFrom": [["extract": ["key": s["fromSecret"].rendered]]],
                 ],
             ],
             providerConfig: id)

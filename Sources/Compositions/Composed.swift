@@ -2,7 +2,7 @@ import FunctionSDK
 
 /// One resource a claim asks for: its key in `desired.resources`, where it comes from (for collision
 /// messages, compositions.md §11.3), the partial object, and what it waits for (§8).
-public struct Composed: Sendable {
+public struct Composed {
     public var key: String
     /// Where the resource comes from, for messages: "the <key> resource" unless a template says more.
     public var origin: String {
@@ -11,22 +11,26 @@ public struct Composed: Sendable {
     }
     /// Kept apart from the default so a render that reports nothing builds no origin text.
     public private(set) var namedOrigin: String?
-    public var object: JSON.Object
+    public var object: Rendered
     /// Preconditions that must hold before a gated resource is rendered, in attribution order.
-    public var gates: [Gate] = []
+    /// (Optional so the many ungated resources copy without a reference to retain.)
+    public var gates: [Gate]? = nil
     /// Kinds that never report Ready are Ready at once (§9.1).
     public var readyAtOnce = false
 
-    public init(key: String, origin: String? = nil, object: JSON.Object) {
+    public init(key: String, origin: String? = nil, object: Rendered) {
         self.key = key
         self.namedOrigin = origin
         self.object = object
     }
 
+    /// `metadata.name`, read back from the rendered object (only messages ask).
     public var name: String { object["metadata"]?["name"]?.string ?? key }
+    /// The byte length of `name`, read in place.
+    public var nameLength: Int { object.stringLength("metadata", "name") ?? key.utf8.count }
 
     public func origin(_ o: String) -> Composed { var c = self; c.origin = o; return c }
-    public func gated(by gates: [Gate]) -> Composed { var c = self; c.gates = gates; return c }
+    public func gated(by gates: [Gate]) -> Composed { var c = self; c.gates = gates.isEmpty ? nil : gates; return c }
 }
 
 /// A precondition of a gated resource: an observed resource that must be Ready.
@@ -72,7 +76,7 @@ public enum ResourcesBuilder {
 }
 
 /// `metadata` with the name, an optional external-name annotation and labels (§1 rule 2).
-func metadata(name: String, externalName: String? = nil, labels: JSON? = nil) -> JSON {
+func metadata(name: String, externalName: String? = nil, labels: Rendered? = nil) -> Rendered {
     [
         "name": .string(name),
         "annotations": externalName.map { ["crossplane.io/external-name": .string($0)] },
@@ -80,5 +84,6 @@ func metadata(name: String, externalName: String? = nil, labels: JSON? = nil) ->
     ]
 }
 
-/// `{matchControllerRef: true}`: select the resource of the same XR.
-let matchControllerRef: JSON = ["matchControllerRef": true]
+/// `{matchControllerRef: true}`: select the resource of the same XR. Rendered afresh at each use
+/// (a stored value would outlive its render).
+var matchControllerRef: Rendered { ["matchControllerRef": true] }

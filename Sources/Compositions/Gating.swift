@@ -6,8 +6,8 @@ enum Gating {
     /// gated ones whose preconditions hold, and gated ones that already exist (gating never drops
     /// them again).
     static func firstUnmet(_ c: Composed, observed: [String: ObservedResource]) -> Gate? {
-        if c.gates.isEmpty || observed[c.key] != nil { return nil }
-        return c.gates.first { observed[$0.key]?.isReady != true }
+        guard let gates = c.gates, observed[c.key] == nil else { return nil }
+        return gates.first { observed[$0.key]?.isReady != true }
     }
 
     /// The `ExternalSecretsComposed` condition of §8.2.

@@ -10,7 +10,7 @@ struct GoogleCluster {
         let id = claim.id
         let p = claim.parameters
         let m = p["minNodeCount"].integer ?? 1
-        let version = p["version"].root?.string.map(JSON.string)
+        let version = p["version"].rendered?.string.map(Rendered.string)
         ManagedResource(key: "gkecluster", apiVersion: Self.container, kind: "Cluster", name: id, forProvider: [
             "location": "us-east1",
             "initialNodeCount": 1,
@@ -21,8 +21,8 @@ struct GoogleCluster {
         ManagedResource(key: "nodepool", apiVersion: Self.container, kind: "NodePool", name: id, forProvider: [
             "clusterSelector": matchControllerRef,
             "nodeLocations": ["us-east1-b", "us-east1-c", "us-east1-d"],
-            "initialNodeCount": JSON(m),
-            "autoscaling": [["minNodeCount": JSON(m), "maxNodeCount": JSON(max(3, m))]],
+            "initialNodeCount": Rendered(m),
+            "autoscaling": [["minNodeCount": Rendered(m), "maxNodeCount": Rendered(max(3, m))]],
             "management": [["autoRepair": true, "autoUpgrade": true]],
             "nodeConfig": [[
                 "machineType": .string(claim.size(p["nodeSize"].string ?? "", small: "e2-standard-2", medium: "e2-standard-4", large: "e2-standard-16")),

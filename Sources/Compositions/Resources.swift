@@ -6,18 +6,16 @@ struct ManagedResource: ComposedConvertible {
     var apiVersion: String
     var kind: String
     var name: String
-    var labels: JSON? = nil
-    var forProvider: JSON
+    var labels: Rendered? = nil
+    var forProvider: Rendered
     /// Other `spec` fields (`writeConnectionSecretToRef`, ...), in order.
-    var spec: JSON.Object = JSON.Object()
+    var spec: Rendered = .emptyObject
 
     var composed: Composed {
-        var s = JSON.Object([("forProvider", forProvider)])
-        s.entries += spec.entries
-        return Composed(key: key, object: JSON.Object([
-            ("apiVersion", .string(apiVersion)), ("kind", .string(kind)),
-            ("metadata", metadata(name: name, labels: labels)), ("spec", .object(s)),
-        ]))
+        Composed(key: key, object: [
+            "apiVersion": .string(apiVersion), "kind": .string(kind),
+            "metadata": metadata(name: name, labels: labels), "spec": .merging(["forProvider": forProvider], spec),
+        ])
     }
 }
 
@@ -26,13 +24,13 @@ struct Release: ComposedConvertible {
     var key: String
     var name: String
     var externalName: String? = nil
-    var chart: JSON
+    var chart: Rendered
     var namespace: String
     var set: [(name: String, value: String?)] = []
     var providerConfig: String
 
     var composed: Composed {
-        let values: [JSON] = set.map { ["name": .string($0.name), "value": $0.value.map(JSON.string)] }
+        let values: [Rendered] = set.map { ["name": .string($0.name), "value": $0.value.map(Rendered.string)] }
         return Composed(key: key, object: [
             "apiVersion": "helm.crossplane.io/v1beta1",
             "kind": "Release",
@@ -51,23 +49,22 @@ struct KubernetesObject: ComposedConvertible {
     var key: String
     var name: String
     var externalName: String? = nil
-    var manifest: JSON
+    var manifest: Rendered
     var providerConfig: String
-    var references: [JSON] = []
+    var references: [Rendered] = []
     /// Other `spec` fields after `providerConfigRef`.
-    var spec: JSON.Object = JSON.Object()
+    var spec: Rendered = .emptyObject
 
     var composed: Composed {
-        var s: JSON.Object = [
+        let s: Rendered = [
             "references": .list(references),
             "forProvider": ["manifest": manifest],
             "providerConfigRef": ["name": .string(providerConfig)],
         ]
-        s.entries += spec.entries
-        return Composed(key: key, object: JSON.Object([
-            ("apiVersion", "kubernetes.crossplane.io/v1alpha2"), ("kind", "Object"),
-            ("metadata", metadata(name: name, externalName: externalName)), ("spec", .object(s)),
-        ]))
+        return Composed(key: key, object: [
+            "apiVersion": "kubernetes.crossplane.io/v1alpha2", "kind": "Object",
+            "metadata": metadata(name: name, externalName: externalName), "spec": .merging(s, spec),
+        ])
     }
 }
 
@@ -76,23 +73,23 @@ struct ProviderConfig: ComposedConvertible {
     var key: String
     var apiVersion: String
     var name: String
-    var spec: JSON
+    var spec: Rendered
 
     var composed: Composed {
-        var c = Composed(key: key, object: JSON.Object([
-            ("apiVersion", .string(apiVersion)), ("kind", "ProviderConfig"),
-            ("metadata", metadata(name: name)), ("spec", spec),
-        ]))
+        var c = Composed(key: key, object: [
+            "apiVersion": .string(apiVersion), "kind": "ProviderConfig",
+            "metadata": metadata(name: name), "spec": spec,
+        ])
         c.readyAtOnce = true
         return c
     }
 }
 
 /// `{patchesFrom: {...}, toFieldPath: ...}` of a provider-kubernetes Object.
-func patchFrom(apiVersion: String, kind: String, name: String, namespace: String? = nil, fieldPath: String, to: String) -> JSON {
+func patchFrom(apiVersion: String, kind: String, name: String, namespace: String? = nil, fieldPath: String, to: String) -> Rendered {
     [
         "patchesFrom": ["apiVersion": .string(apiVersion), "kind": .string(kind), "name": .string(name),
-                        "namespace": namespace.map(JSON.string), "fieldPath": .string(fieldPath)],
+                        "namespace": namespace.map(Rendered.string), "fieldPath": .string(fieldPath)],
         "toFieldPath": .string(to),
     ]
 }

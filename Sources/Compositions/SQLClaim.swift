@@ -8,7 +8,7 @@ struct SQLClaim {
     var p: Reader { claim.parameters }
     var s: Reader { p["secrets"] }
     var databases: [String] { p["databases"].strings ?? [] }
-    var esoAPIVersion: JSON { .string(claim.input.externalSecretsAPIVersion) }
+    var esoAPIVersion: Rendered { .string(claim.input.externalSecretsAPIVersion) }
     var pullNamespace: String { s["pullToClusterNamespace"].string ?? "default" }
     var region: String {
         p["region"].string ?? ["aws": "us-east-1", "google": "us-east1"][claim.provider] ?? "eastus"
@@ -32,7 +32,7 @@ struct SQLClaim {
             Composed(key: "\(id)-\(db)", origin: "spec.parameters.databases[\(i)]", object: [
                 "apiVersion": "postgresql.sql.crossplane.io/v1alpha1", "kind": "Database",
                 "metadata": metadata(name: "\(id)-\(db)", externalName: db),
-                "spec": ["providerConfigRef": ["name": .string(id)], "forProvider": .object(JSON.Object())],
+                "spec": ["providerConfigRef": ["name": .string(id)], "forProvider": .emptyObject],
             ])
         }
         for (i, schema) in (p["schemas"].list ?? []).enumerated() {
@@ -69,7 +69,7 @@ struct SQLClaim {
 
     func atlasSchema(_ schema: Reader) -> KubernetesObject {
         let d = schema["database"].string ?? ""
-        func fromSecret(_ key: String) -> JSON { ["secretKeyRef": ["name": .string(id), "key": .string(key)]] }
+        func fromSecret(_ key: String) -> Rendered { ["secretKeyRef": ["name": .string(id), "key": .string(key)]] }
         return KubernetesObject(key: "\(id)-schema-\(d)", name: "\(id)-schema-\(d)", manifest: [
             "apiVersion": "db.atlasgo.io/v1alpha1", "kind": "AtlasSchema",
             "metadata": ["name": .string("\(id)-\(d)"), "namespace": .string(claim.namespace)],
@@ -77,13 +77,13 @@ struct SQLClaim {
                 "credentials": ["scheme": "postgres", "hostFrom": fromSecret("endpoint"), "userFrom": fromSecret("username"),
                                 "passwordFrom": fromSecret("password"), "port": 5432, "database": .string(d),
                                 "parameters": ["sslmode": "disable"]],
-                "schema": ["sql": schema["sql"].root],
+                "schema": ["sql": schema["sql"].rendered],
             ],
         ], providerConfig: "\(id)-sql")
     }
 
     /// An ExternalSecret that extracts a whole JSON value from the store into a Secret it owns.
-    func externalSecret(name: String, namespace: String, store: String, remoteKey: String) -> JSON {
+    func externalSecret(name: String, namespace: String, store: String, remoteKey: String) -> Rendered {
         [
             "apiVersion": esoAPIVersion, "kind": "ExternalSecret",
             "metadata": ["name": .string(name), "namespace": .string(namespace)],
@@ -97,8 +97,8 @@ struct SQLClaim {
         ]
     }
 
-    /// §7.2: the connection Secret pushed as one JSON document under the remote key `{id}`.
-    func pushSecret(store: String) -> JSON {
+    /// §7.2: the connection Secret pushed as one Rendered document under the remote key `{id}`.
+    func pushSecret(store: String) -> Rendered {
         [
             "apiVersion": "external-secrets.io/v1alpha1", "kind": "PushSecret",
             "metadata": ["name": .string(id), "namespace": .string(claim.namespace)],
@@ -107,14 +107,14 @@ struct SQLClaim {
                 "refreshInterval": "1h",
                 "secretStoreRefs": [["name": .string(store), "kind": "ClusterSecretStore"]],
                 "selector": ["secret": ["name": .string(id)]],
-                "template": ["data": ["endpoint": .string(Self.connectionJSON(databases: databases))]],
+                "template": ["data": ["endpoint": .string(Self.connectionRendered(databases: databases))]],
                 "data": [["match": ["secretKey": "endpoint", "remoteRef": ["remoteKey": .string(id)]]]],
             ],
         ]
     }
 
     /// `J` of §7.2, line by line; valid JSON with or without databases.
-    static func connectionJSON(databases: [String]) -> String {
+    static func connectionRendered(databases: [String]) -> String {
         var lines = [
             "{",
             "  \"endpoint\": \"{{ .endpoint }}\",",
@@ -131,8 +131,8 @@ struct SQLClaim {
     }
 
     /// The `sql-secret` Object (aws, google): assembles Secret `{id}` and publishes its four keys.
-    func connectionSecret(user: JSON, endpoint: JSON) -> KubernetesObject {
-        let details: [JSON] = ["username", "password", "endpoint", "port"].map {
+    func connectionSecret(user: Rendered, endpoint: Rendered) -> KubernetesObject {
+        let details: [Rendered] = ["username", "password", "endpoint", "port"].map {
             ["apiVersion": "v1", "kind": "Secret", "name": .string(id), "namespace": .string(claim.namespace),
              "fieldPath": .string("data.\($0)"), "toConnectionSecretKey": .string($0)]
         }
@@ -151,7 +151,7 @@ struct SQLClaim {
                    "writeConnectionSecretToRef": ["name": .string("\(id)-secret-connection"), "namespace": .string(claim.namespace)]])
     }
 
-    var passwordSecretRef: JSON { ["name": .string("\(id)-password"), "namespace": .string(claim.namespace), "key": "password"] }
+    var passwordSecretRef: Rendered { ["name": .string("\(id)-password"), "namespace": .string(claim.namespace), "key": "password"] }
 
     // MARK: §9.2, §9.3
 

@@ -8,7 +8,7 @@ struct AWSDatabase {
     @ResourcesBuilder
     var resources: [Composed] {
         let id = sql.id, region = sql.region
-        let r: JSON = .string(region)
+        let r: Rendered = .string(region)
         ManagedResource(key: "vpc", apiVersion: AWSNetwork.ec2, kind: "VPC", name: id,
                         forProvider: ["region": r, "cidrBlock": "11.0.0.0/16", "enableDnsSupport": true, "enableDnsHostnames": true])
         for (i, z) in ["a", "b", "c"].enumerated() {
@@ -27,7 +27,7 @@ struct AWSDatabase {
             "protocol": "tcp", "cidrBlocks": ["0.0.0.0/0"], "securityGroupIdSelector": matchControllerRef,
         ])
         ManagedResource(key: "rdsinstance", apiVersion: Self.rds, kind: "Instance", name: id, forProvider: [
-            "region": r, "engine": "postgres", "engineVersion": sql.p["version"].root,
+            "region": r, "engine": "postgres", "engineVersion": sql.p["version"].rendered,
             "instanceClass": .string(sql.claim.size(sql.p["size"].string ?? "small", small: "db.m5.large", medium: "db.m5.2xlarge", large: "db.m5.8xlarge")),
             "username": "masteruser", "allocatedStorage": 200, "publiclyAccessible": true, "skipFinalSnapshot": true,
             "passwordSecretRef": sql.passwordSecretRef,
@@ -91,7 +91,7 @@ struct AzureDatabase {
         ManagedResource(key: "resourcegroup", apiVersion: "azure.upbound.io/v1beta1", kind: "ResourceGroup", name: id,
                         forProvider: ["location": .string(sql.region)])
         ManagedResource(key: "server", apiVersion: Self.postgres, kind: "Server", name: id, forProvider: [
-            "location": .string(sql.region), "version": sql.p["version"].root,
+            "location": .string(sql.region), "version": sql.p["version"].rendered,
             "skuName": .string(sql.claim.size(sql.p["size"].string ?? "small", small: "B_Gen5_1", medium: "GP_Gen5_2", large: "GP_Gen5_8")),
             "storageMb": 5120, "autoGrowEnabled": true, "sslEnforcementEnabled": false,
             "sslMinimalTlsVersionEnforced": "TLSEnforcementDisabled", "administratorLogin": "postgres",

@@ -133,6 +133,8 @@ struct Reader {
         return s
     }
     /// "Set" for a boolean means true.
+    /// The value copied into a template, as the user wrote it.
+    var rendered: Rendered? { root.map(Rendered.init) }
     var isTrue: Bool { root?.bool == true }
     var bool: Bool? { root?.bool }
     var integer: Int? { root?.integer }

@@ -9,58 +9,58 @@ struct SecretStore: ComposedConvertible {
     var credsName: String? { creds["name"].string }
 
     /// A SecretRef (§4) with its defaults: name from creds, namespace from creds or crossplane-system.
-    func secretRef(_ r: Reader, defaultKey: String) -> JSON {
-        ["name": r["name"].root?.string.map(JSON.string) ?? credsName.map(JSON.string),
+    func secretRef(_ r: Reader, defaultKey: String) -> Rendered {
+        ["name": r["name"].rendered?.string.map(Rendered.string) ?? credsName.map(Rendered.string),
          "key": .string(r["key"].string ?? defaultKey),
          "namespace": .string(r["namespace"].string ?? cluster.credsNamespace)]
     }
 
-    var providerBlock: JSON {
+    var providerBlock: Rendered {
         switch cluster.backend {
         case "aws":
             return ["aws": [
                 "service": "SecretsManager", "region": "us-east-1",
                 "auth": ["secretRef": [
-                    "accessKeyIDSecretRef": ["name": credsName.map(JSON.string), "key": .string(e["awsAccessKeyIDKey"].string ?? "accessKeyID"),
+                    "accessKeyIDSecretRef": ["name": credsName.map(Rendered.string), "key": .string(e["awsAccessKeyIDKey"].string ?? "accessKeyID"),
                                              "namespace": .string(cluster.credsNamespace)],
-                    "secretAccessKeySecretRef": ["name": credsName.map(JSON.string), "key": .string(e["awsSecretAccessKeyKey"].string ?? "secretAccessKey"),
+                    "secretAccessKeySecretRef": ["name": credsName.map(Rendered.string), "key": .string(e["awsSecretAccessKeyKey"].string ?? "secretAccessKey"),
                                                  "namespace": .string(cluster.credsNamespace)],
                 ]],
             ]]
         case "google":
             return ["gcpsm": ["auth": ["secretRef": ["secretAccessKeySecretRef": [
-                "name": credsName.map(JSON.string), "key": e["googleCredentialsKey"].root, "namespace": .string(cluster.credsNamespace),
+                "name": credsName.map(Rendered.string), "key": e["googleCredentialsKey"].rendered, "namespace": .string(cluster.credsNamespace),
             ]]]]]
         case "azure":
-            return ["azurekv": ["authType": "ManagedIdentity", "vaultUrl": e["azureVaultUrl"].root]]
+            return ["azurekv": ["authType": "ManagedIdentity", "vaultUrl": e["azureVaultUrl"].rendered]]
         case "vault":
             let v = e["vault"]
-            let auth: JSON = v["auth", "kubernetes"].isObject
+            let auth: Rendered = v["auth", "kubernetes"].isObject
                 ? ["kubernetes": ["mountPath": .string(v["auth", "kubernetes", "mountPath"].string ?? "kubernetes"),
-                                  "role": v["auth", "kubernetes", "role"].root]]
+                                  "role": v["auth", "kubernetes", "role"].rendered]]
                 : ["tokenSecretRef": secretRef(v["auth", "tokenSecretRef"], defaultKey: "token")]
-            return ["vault": ["server": v["server"].root, "path": .string(v["path"].string ?? "secret"),
+            return ["vault": ["server": v["server"].rendered, "path": .string(v["path"].string ?? "secret"),
                               "version": .string(v["version"].string ?? "v2"), "auth": auth]]
         case "kubernetes":
             let k = e["kubernetes"]
             let ca = k["caProvider"]
             return ["kubernetes": [
-                "server": ["url": k["url"].root,
-                           "caProvider": ["type": ca["type"].root, "name": ca["name"].root, "key": .string(ca["key"].string ?? "ca.crt"),
+                "server": ["url": k["url"].rendered,
+                           "caProvider": ["type": ca["type"].rendered, "name": ca["name"].rendered, "key": .string(ca["key"].string ?? "ca.crt"),
                                           "namespace": .string(ca["namespace"].string ?? cluster.credsNamespace)]],
                 "auth": ["token": ["bearerToken": secretRef(k["bearerTokenSecretRef"], defaultKey: "token")]],
                 "remoteNamespace": .string(k["remoteNamespace"].string ?? "default"),
             ]]
         default:
             let u = e["pulumi"]
-            return ["pulumi": ["organization": u["organization"].root, "project": u["project"].root, "environment": u["environment"].root,
+            return ["pulumi": ["organization": u["organization"].rendered, "project": u["project"].rendered, "environment": u["environment"].rendered,
                                "accessToken": ["secretRef": secretRef(u["accessTokenSecretRef"], defaultKey: "PULUMI_ACCESS_TOKEN")]]]
         }
     }
 
     var composed: Composed {
         let id = cluster.id
-        let references: [JSON] = cluster.backend == "google"
+        let references: [Rendered] = cluster.backend == "google"
             ? [["patchesFrom": ["apiVersion": "gcp.upbound.io/v1beta1", "kind": "ProviderConfig", "name": "default", "fieldPath": "spec.projectID"],
                 "toFieldPath": "spec.provider.gcpsm.projectID"]]
             : []

@@ -6,6 +6,11 @@ public struct SecretsFunction: CompositionFunction {
     public init() {}
 
     public func respond(to view: RequestView) throws -> [UInt8] {
+        // Templates render into this thread's arena; the response is copied out before it ends.
+        try RenderArena.scope { try respondInScope(to: view) }
+    }
+
+    private func respondInScope(to view: RequestView) throws -> [UInt8] {
         let request = FunctionRequest(view)
         let tag = try view.tag()
         switch try render(request) {
@@ -152,26 +157,41 @@ public struct SecretsFunction: CompositionFunction {
     /// Stage C (§11.3): T12 for a key produced twice, T13 for a name over 253 characters, in the
     /// canonical order of their first origin.
     static func collisions(_ resources: [Composed]) -> [String] {
-        // Where each key first and second appears: one hash table of plain indices, no array per key
-        // (this runs on every call).
-        var where_: [String: (first: Int, second: Int?)] = [:]
-        where_.reserveCapacity(resources.count)
-        for i in resources.indices {
-            if let w = where_[resources[i].key] {
-                if w.second == nil { where_[resources[i].key] = (w.first, i) }
-            } else {
-                where_[resources[i].key] = (i, nil)
+        // Where each key first and second appears, through a small open-addressing table of indices
+        // keyed by an FNV-1a hash of the key (this runs on every call; a Dictionary would SipHash
+        // every key three times).
+        let n = resources.count
+        var slots = 16
+        while slots < 2 * n { slots *= 2 }
+        var table = [Int32](repeating: -1, count: slots)
+        var first = [Int32](repeating: 0, count: n)
+        var second = [Int32](repeating: -1, count: n)
+        resources.withUnsafeBufferPointer { r in
+            for i in r.indices {
+                var h: UInt64 = 0xcbf2_9ce4_8422_2325
+                for b in r[i].key.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+                var s = Int(truncatingIfNeeded: h) & (slots - 1)
+                while true {
+                    let j = Int(table[s])
+                    if j < 0 { table[s] = Int32(i); first[i] = Int32(i); break }
+                    if r[j].key == r[i].key {
+                        first[i] = Int32(j)
+                        if second[j] < 0 { second[j] = Int32(i) }
+                        break
+                    }
+                    s = (s + 1) & (slots - 1)
+                }
             }
         }
         var problems: [String] = []
         var longNames: [String] = []
-        for i in resources.indices {
-            guard let w = where_[resources[i].key], w.first == i else { continue }
-            if let second = w.second {
-                problems.append("composed resource name \(CanonicalJSON.quoted(resources[i].key)) is produced by both \(resources[i].origin) and \(resources[second].origin)")
+        for i in resources.indices where first[i] == i {
+            if second[i] >= 0 {
+                problems.append("composed resource name \(CanonicalJSON.quoted(resources[i].key)) is produced by both \(resources[i].origin) and \(resources[Int(second[i])].origin)")
             }
+            guard resources[i].nameLength > 253 else { continue }
             let name = resources[i].name
-            if name.utf8.count > 253, !longNames.contains(name) {
+            if !longNames.contains(name) {
                 longNames.append(name)
                 problems.append("composed resource name \(CanonicalJSON.quoted(name)) from \(resources[i].origin) is longer than 253 characters")
             }

@@ -15,8 +15,8 @@ public struct StateWriter {
 
     public init() {}
 
-    /// The serialized State, written once into a buffer of its exact size: every owned resource is
-    /// sized first, then written in place (no per-resource buffers copied into the next level).
+    /// The serialized State, written once into a buffer of its exact size. Owned objects are already
+    /// encoded (`Rendered`): each is copied in whole. Call it inside the render that made them.
     public func encode(request: FunctionRequest) throws -> [UInt8] {
         let raw = try request.desiredState()
         let composite = try compositeField(raw, request)
@@ -29,22 +29,18 @@ public struct StateWriter {
             copied = raw.resources.filter { !ownedKeys.contains($0.key) }.map(\.field)
         }
 
-        // Sizes of each owned entry: the map entry, its Resource and its Struct, plus the Struct's
-        // own table (all tables share one array; `start` is where each resource's begins).
-        var sizes: [Int] = []
-        sizes.reserveCapacity(owned.count * 24)
-        var layout: [(start: Int, structure: Int, resource: Int, entry: Int)] = []
+        // Sizes of each owned entry: the map entry, its Resource and its Struct.
+        var layout: [(structure: Int, resource: Int, entry: Int)] = []
         layout.reserveCapacity(owned.count)
         var total = composite.map { 1 + WireFormat.varintSize(UInt64($0.count)) + $0.count } ?? 0
         for r in copied { total += r.count }
         for u in raw.unknown { total += u.count }
         for r in owned {
-            let start = sizes.count
-            let structure = StructCodec.structSize(r.object, &sizes)
+            let structure = r.object.structBytes.count
             let resource = 1 + WireFormat.varintSize(UInt64(structure)) + structure + (r.ready != .unspecified ? 1 + WireFormat.varintSize(UInt64(r.ready.rawValue)) : 0)
             let kn = r.key.utf8.count
             let entry = 1 + WireFormat.varintSize(UInt64(kn)) + kn + 1 + WireFormat.varintSize(UInt64(resource)) + resource
-            layout.append((start, structure, resource, entry))
+            layout.append((structure, resource, entry))
             total += 1 + WireFormat.varintSize(UInt64(entry)) + entry
         }
 
@@ -72,8 +68,7 @@ public struct StateWriter {
                         w.varint(UInt64(l.resource))
                         w.byte(0x0a)                               // Resource.resource: Struct
                         w.varint(UInt64(l.structure))
-                        var cursor = l.start
-                        StructCodec.writeStruct(owned[i].object, sizes, &cursor, &w)
+                        w.bytes(owned[i].object.structBytes)
                         if owned[i].ready != .unspecified {
                             w.byte(0x18)                           // Resource.ready
                             w.varint(UInt64(owned[i].ready.rawValue))

@@ -41,6 +41,8 @@ func sql(_ e: [(String, Any?)]) -> String { edit(sqlXR, e) }
 let P = "spec.parameters."
 let E = "spec.parameters.apps.externalSecrets."
 let T5 = "must be a DNS label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)"
+/// A valid DNS subdomain of 243 characters: composed names built from it pass 253.
+let longSubdomain = Array(repeating: String(repeating: "a", count: 60), count: 4).joined(separator: ".")
 let T6 = "must be a DNS subdomain (DNS labels joined by '.', at most 253 characters)"
 
 let badInputs: [BadInput] = [
@@ -144,6 +146,9 @@ let badInputs: [BadInput] = [
              reason: "ResourceNameCollision"),
     BadInput(row: "C namespaces", xr: edit(clusterXR, [(P + "namespaces", ["dev", "production", "dev"])]),
              message: CC + #"composed resource name "a-team-cluster-ns-dev" is produced by both spec.parameters.namespaces[0] and spec.parameters.namespaces[2]"#,
+             reason: "ResourceNameCollision"),
+    BadInput(row: "C name over 253", xr: edit(clusterXR, [(E + "secrets", [["fromSecret": "a", "toSecret": longSubdomain, "toNamespace": "x"]])]),
+             message: CC + #"composed resource name "a-team-cluster-secret-\#(longSubdomain)" from \#(ESO).secrets[0].toSecret is longer than 253 characters"#,
              reason: "ResourceNameCollision"),
     BadInput(row: "C databases", xr: sql([(P + "databases", ["db-01", "db-01"])]),
              message: SQ + #"composed resource name "my-db-db-01" is produced by both spec.parameters.databases[0] and spec.parameters.databases[1]"#,

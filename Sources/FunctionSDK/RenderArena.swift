@@ -1,0 +1,107 @@
+import Glibc
+import Synchronization
+
+/// Per-thread scratch memory that `Rendered` objects and lists are encoded into, as protobuf bytes.
+/// A template builds a few hundred small objects on every call; here each costs a few stores
+/// instead of an allocation, a reference-counted tree node and a later encoding pass.
+///
+/// Values hold offsets, never pointers, so growing the buffer keeps them valid. `scope` starts a new
+/// generation: a value kept past its render (or taken to another thread) no longer matches the
+/// arena's generation, and reading it stops the process instead of reading reused bytes.
+///
+/// Reached through a thread-specific pointer, not a class reference: the arena is touched by every
+/// object literal, and a reference would be retained and released at each touch.
+public struct RenderArena {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var capacity: Int
+    private(set) var used = 0
+    private(set) var generation: UInt32
+
+    /// Above this the buffer is given back at the next scope: one huge claim must not pin its
+    /// memory for the life of the process.
+    private static let keptCapacity = 1 << 20
+    private static let initialCapacity = 64 << 10
+    private static let generations = Atomic<UInt32>(1)
+
+    private init() {
+        capacity = Self.initialCapacity
+        base = .allocate(capacity: capacity)
+        generation = Self.generations.add(1, ordering: .relaxed).newValue
+    }
+
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        let r = pthread_key_create(&key) { p in
+            guard let arena = p?.assumingMemoryBound(to: RenderArena.self) else { return }
+            arena.pointee.base.deallocate()
+            arena.deinitialize(count: 1)
+            arena.deallocate()
+        }
+        precondition(r == 0, "pthread_key_create failed: \(r)")
+        return key
+    }()
+
+    /// This thread's arena, made on first use and freed when the thread ends.
+    @inline(__always)
+    static var current: UnsafeMutablePointer<RenderArena> {
+        if let p = pthread_getspecific(key) { return p.assumingMemoryBound(to: RenderArena.self) }
+        return make()
+    }
+
+    private static func make() -> UnsafeMutablePointer<RenderArena> {
+        let arena = UnsafeMutablePointer<RenderArena>.allocate(capacity: 1)
+        arena.initialize(to: RenderArena())
+        pthread_setspecific(key, arena)
+        return arena
+    }
+
+    /// Runs one render: everything rendered before it becomes unreadable, and its memory is reused.
+    public static func scope<T>(_ body: () throws -> T) rethrows -> T {
+        current.pointee.reset()
+        return try body()
+    }
+
+    private mutating func reset() {
+        used = 0
+        generation = Self.generations.add(1, ordering: .relaxed).newValue
+        if capacity > Self.keptCapacity {
+            base.deallocate()
+            capacity = Self.initialCapacity
+            base = .allocate(capacity: capacity)
+        }
+    }
+
+    /// Makes room for `count` more bytes and returns where they go. Pointers into the arena taken
+    /// before this call are invalid after it (offsets stay valid).
+    @inline(__always)
+    mutating func reserve(_ count: Int) -> UnsafeMutablePointer<UInt8> {
+        if used + count > capacity { grow(to: used + count) }
+        return base + used
+    }
+
+    private mutating func grow(to needed: Int) {
+        var c = capacity
+        while c < needed { c *= 2 }
+        precondition(c <= Int(UInt32.max), "rendered output over 4 GiB")
+        let b = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
+        b.initialize(from: base, count: used)
+        base.deallocate()
+        base = b
+        capacity = c
+    }
+
+    /// Marks `count` bytes written at the pointer `reserve` returned, and returns their span.
+    @inline(__always)
+    mutating func commit(_ count: Int) -> Rendered.Span {
+        let span = Rendered.Span(start: UInt32(used), count: UInt32(count), generation: generation)
+        used += count
+        return span
+    }
+
+    /// The bytes of a span made in this render on this thread.
+    @inline(__always)
+    func bytes(_ span: Rendered.Span) -> UnsafeBufferPointer<UInt8> {
+        precondition(span.generation == generation, "a rendered value was read outside the render (or thread) that made it")
+        return UnsafeBufferPointer(start: base + Int(span.start), count: Int(span.count))
+    }
+}

@@ -1,0 +1,324 @@
+/// A JSON value as a template writes it: objects and lists are encoded as protobuf
+/// (`google.protobuf.Struct` / `ListValue` payloads) into the thread's `RenderArena` the moment their
+/// literal is evaluated, so the response is copied together from finished bytes and no tree is
+/// built, walked or freed. Literals read like the YAML they produce:
+///
+///     ["forProvider": ["region": "us-east-1", "minSize": 3, "tags": ["a": "b"]]]
+///
+/// In object literals a `nil`, `null`, `""` or `[]` value drops its key: composed objects never
+/// carry empty fields they do not mean (spec §1 rule 3). An empty object `{}` is kept.
+///
+/// A value lives as long as the render that made it (`RenderArena.scope`), on that thread. Keep
+/// none in a `static let` or global: it would outlive its render, and reading it stops the process.
+/// Values read from requests stay `JSON`; `Rendered(json)` copies one into a template.
+public enum Rendered {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    /// The entries of a Struct, in the arena.
+    case encodedObject(Span)
+    /// The items of a ListValue, in the arena.
+    case encodedList(Span)
+
+    public struct Span {
+        var start: UInt32
+        var count: UInt32
+        var generation: UInt32
+    }
+
+    /// `{}`: an object with no entries (it needs no arena bytes).
+    public static var emptyObject: Rendered { .encodedObject(Span(start: 0, count: 0, generation: 0)) }
+
+    /// Whether an object literal keeps this value (it drops null, "", []).
+    @inline(__always)
+    var isKept: Bool {
+        switch self {
+        case .null: return false
+        case .string(let s): return !s.isEmpty
+        case .encodedList(let l): return l.count > 0
+        default: return true
+        }
+    }
+}
+
+// MARK: - Building
+
+extension Rendered: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
+    ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral {
+    public init(stringLiteral s: String) { self = .string(s) }
+    public init(integerLiteral n: Int) { self = .number(Double(n)) }
+    public init(floatLiteral n: Double) { self = .number(n) }
+    public init(booleanLiteral b: Bool) { self = .bool(b) }
+    public init(nilLiteral: ()) { self = .null }
+    // Inlined so the literal's own array of entries does not escape and lives on the stack.
+    @inlinable @inline(__always)
+    public init(arrayLiteral items: Rendered...) { self = items.withUnsafeBufferPointer { Self.list(items: $0) } }
+    @inlinable @inline(__always)
+    public init(dictionaryLiteral entries: (String, Rendered?)...) { self = entries.withUnsafeBufferPointer { Self.object(entries: $0) } }
+}
+
+extension Rendered {
+    public init(_ s: String) { self = .string(s) }
+    public init(_ n: Int) { self = .number(Double(n)) }
+    public init(_ b: Bool) { self = .bool(b) }
+    public static func strings(_ l: [String]) -> Rendered { list(l.map(Rendered.string)) }
+
+    /// An object of these entries, in order, with the literal rule (nil, null, "", [] dropped).
+    public static func object(_ entries: [(String, Rendered?)]) -> Rendered {
+        entries.withUnsafeBufferPointer { object(entries: $0) }
+    }
+
+    @usableFromInline
+    static func object(entries: UnsafeBufferPointer<(String, Rendered?)>) -> Rendered {
+        let arena = RenderArena.current
+        do {
+            var total = 0
+            for i in entries.indices {
+                if let v = entries[i].1, v.isKept { total += entrySize(entries[i].0, v) }
+            }
+            var w = ByteWriter(arena.pointee.reserve(total))
+            for i in entries.indices {
+                if let v = entries[i].1, v.isKept { writeEntry(entries[i].0, v, &w, arena) }
+            }
+            return .encodedObject(arena.pointee.commit(total))
+        }
+    }
+
+    /// A list of these items, in order (nothing is dropped from lists).
+    public static func list(_ items: [Rendered]) -> Rendered {
+        items.withUnsafeBufferPointer { list(items: $0) }
+    }
+
+    @usableFromInline
+    static func list(items: UnsafeBufferPointer<Rendered>) -> Rendered {
+        let arena = RenderArena.current
+        do {
+            var total = 0
+            for i in items.indices {
+                let s = items[i].valueSize
+                total += 1 + WireFormat.varintSize(UInt64(s)) + s
+            }
+            var w = ByteWriter(arena.pointee.reserve(total))
+            for i in items.indices {
+                w.byte(0x0a)                                   // ListValue.values
+                w.varint(UInt64(items[i].valueSize))
+                items[i].write(&w, arena)
+            }
+            return .encodedList(arena.pointee.commit(total))
+        }
+    }
+
+    /// The entries of several objects, one after the other (their keys must not repeat).
+    public static func merging(_ objects: Rendered...) -> Rendered {
+        let arena = RenderArena.current
+        var total = 0
+        for o in objects {
+            guard case .encodedObject(let s) = o else { preconditionFailure("merging takes objects") }
+            total += Int(s.count)
+        }
+        var w = ByteWriter(arena.pointee.reserve(total))
+        for case .encodedObject(let s) in objects where s.count > 0 { w.bytes(arena.pointee.bytes(s)) }
+        return .encodedObject(arena.pointee.commit(total))
+    }
+
+    /// A value read from a request, copied into the render.
+    public init(_ json: JSON) {
+        switch json {
+        case .null: self = .null
+        case .bool(let b): self = .bool(b)
+        case .number(let n): self = .number(n)
+        case .string(let s): self = .string(s)
+        case .list(let l): self = Self.list(l.map(Rendered.init))
+        case .object(let o):
+            let arena = RenderArena.current
+            var sizes: [Int] = []
+            let total = StructCodec.structSize(o, &sizes)
+            var w = ByteWriter(arena.pointee.reserve(total))
+            var cursor = 0
+            StructCodec.writeStruct(o, sizes, &cursor, &w)
+            self = .encodedObject(arena.pointee.commit(total))
+        }
+    }
+
+    // MARK: Encoding
+
+    @inline(__always)
+    static func entrySize(_ key: String, _ v: Rendered) -> Int {
+        let kn = key.utf8.count, vs = v.valueSize
+        let entry = 1 + WireFormat.varintSize(UInt64(kn)) + kn + 1 + WireFormat.varintSize(UInt64(vs)) + vs
+        return 1 + WireFormat.varintSize(UInt64(entry)) + entry
+    }
+
+    @inline(__always)
+    static func writeEntry(_ key: String, _ v: Rendered, _ w: inout ByteWriter, _ arena: UnsafeMutablePointer<RenderArena>) {
+        let kn = key.utf8.count, vs = v.valueSize
+        w.byte(0x0a)                                           // Struct.fields entry
+        w.varint(UInt64(1 + WireFormat.varintSize(UInt64(kn)) + kn + 1 + WireFormat.varintSize(UInt64(vs)) + vs))
+        w.byte(0x0a)                                           // key
+        w.varint(UInt64(kn))
+        w.string(key)
+        w.byte(0x12)                                           // value
+        w.varint(UInt64(vs))
+        v.write(&w, arena)
+    }
+
+    /// The size of this value as a `google.protobuf.Value` message.
+    @inline(__always)
+    var valueSize: Int {
+        switch self {
+        case .null, .bool: return 2
+        case .number(let n): return n.isFinite ? 9 : 2
+        case .string(let s):
+            let n = s.utf8.count
+            return 1 + WireFormat.varintSize(UInt64(n)) + n
+        case .encodedObject(let s), .encodedList(let s):
+            return 1 + WireFormat.varintSize(UInt64(s.count)) + Int(s.count)
+        }
+    }
+
+    /// Writes this value as a `google.protobuf.Value` message.
+    func write(_ w: inout ByteWriter, _ arena: UnsafeMutablePointer<RenderArena>) {
+        switch self {
+        case .null:
+            w.byte(0x08); w.byte(0)
+        case .bool(let b):
+            w.byte(0x20); w.byte(b ? 1 : 0)
+        case .number(let n):
+            // NaN and infinities cannot be applied by core: written as null (and sized so).
+            if !n.isFinite { w.byte(0x08); w.byte(0); return }
+            w.byte(0x11)
+            w.fixed64(n.bitPattern)
+        case .string(let s):
+            w.byte(0x1a)
+            w.varint(UInt64(s.utf8.count))
+            w.string(s)
+        case .encodedObject(let s):
+            w.byte(0x2a)
+            w.varint(UInt64(s.count))
+            if s.count > 0 { w.bytes(arena.pointee.bytes(s)) }
+        case .encodedList(let s):
+            w.byte(0x32)
+            w.varint(UInt64(s.count))
+            if s.count > 0 { w.bytes(arena.pointee.bytes(s)) }
+        }
+    }
+}
+
+// MARK: - Reading back
+
+extension Rendered {
+    /// The Struct payload of an object (for the response), read in place.
+    public var structBytes: UnsafeBufferPointer<UInt8> {
+        guard case .encodedObject(let s) = self else { preconditionFailure("not an object") }
+        return s.count == 0 ? UnsafeBufferPointer(start: nil, count: 0) : RenderArena.current.pointee.bytes(s)
+    }
+
+    /// The value of `key` in an object, decoded from the arena (scalars) or as a span (containers).
+    public subscript(key: String) -> Rendered? {
+        guard case .encodedObject(let span) = self, span.count > 0 else { return nil }
+        let b = RenderArena.current.pointee.bytes(span)
+        return Self.valueRange(of: key, b, 0..<b.count).map { Self.decodeValue(b, $0, span) }
+    }
+
+    /// The UTF-8 length of the string at `key` of the object at `parent`, with no String made
+    /// (a render checks every composed name's length).
+    public func stringLength(_ parent: String, _ key: String) -> Int? {
+        guard case .encodedObject(let span) = self, span.count > 0 else { return nil }
+        let b = RenderArena.current.pointee.bytes(span)
+        guard let p = Self.valueRange(of: parent, b, 0..<b.count), let inner = Self.field(5, b, p),
+              let v = Self.valueRange(of: key, b, inner) else { return nil }
+        return Self.field(3, b, v)?.count
+    }
+
+    /// Where the Value of `key` is among the Struct entries in `range` (the last one wins). The
+    /// bytes were written by this type, so a plain loop reads them; every read is still bounded.
+    private static func valueRange(of key: String, _ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int>? {
+        var found: Range<Int>?
+        var i = range.lowerBound
+        while i < range.upperBound, let entry = lengthDelimited(b, &i, range.upperBound) {
+            guard entry.tag == 0x0a else { continue }
+            var j = entry.payload.lowerBound
+            var k: Range<Int>?, v: Range<Int>?
+            while j < entry.payload.upperBound, let f = lengthDelimited(b, &j, entry.payload.upperBound) {
+                if f.tag == 0x0a { k = f.payload } else if f.tag == 0x12 { v = f.payload }
+            }
+            if let k, let v, k.count == key.utf8.count, b[k].elementsEqual(key.utf8) { found = v }
+        }
+        return found
+    }
+
+    /// The payload of length-delimited field `number` of the message in `range`.
+    private static func field(_ number: UInt8, _ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int>? {
+        var found: Range<Int>?
+        var i = range.lowerBound
+        while i < range.upperBound, let f = lengthDelimited(b, &i, range.upperBound) {
+            if f.tag == number << 3 | 2 { found = f.payload }
+        }
+        return found
+    }
+
+    /// Reads one field at `i` whose tag fits in a byte; other wire types are skipped (payload empty).
+    /// Nil at the end or on bytes that do not parse.
+    private static func lengthDelimited(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ end: Int) -> (tag: UInt8, payload: Range<Int>)? {
+        guard i < end, b[i] < 0x80 else { return nil }
+        let tag = b[i]
+        i += 1
+        switch tag & 7 {
+        case 0:
+            while i < end, b[i] & 0x80 != 0 { i += 1 }
+            i += 1
+            return i <= end ? (tag, i..<i) : nil
+        case 1:
+            i += 8
+            return i <= end ? (tag, i..<i) : nil
+        case 2:
+            guard let n = try? WireFormat.readVarint(b, &i, end: end), n <= UInt64(end - i) else { return nil }
+            let start = i
+            i += Int(n)
+            return (tag, start..<i)
+        default:
+            return nil
+        }
+    }
+
+    public var string: String? { if case .string(let s) = self { return s } else { return nil } }
+
+    private static func decodeValue(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ parent: Span) -> Rendered {
+        var v = Rendered.null
+        try? WireFormat.forEachField(b, in: range) { f in
+            let sub = Span(start: parent.start + UInt32(f.range.lowerBound), count: UInt32(f.range.count), generation: parent.generation)
+            switch f.number {
+            case 2: v = .number(Double(bitPattern: UnsafeRawPointer(b.baseAddress! + f.range.lowerBound).loadUnaligned(as: UInt64.self).littleEndian))
+            case 3: v = .string(String(decoding: UnsafeBufferPointer(rebasing: b[f.range]), as: UTF8.self))
+            case 4: v = .bool(f.varint != 0)
+            case 5: v = .encodedObject(sub)
+            case 6: v = .encodedList(sub)
+            default: v = .null
+            }
+        }
+        return v
+    }
+
+    /// The value as `JSON` (for tests and messages; the hot path never decodes).
+    public var json: JSON {
+        switch self {
+        case .null: return .null
+        case .bool(let b): return .bool(b)
+        case .number(let n): return .number(n)
+        case .string(let s): return .string(s)
+        case .encodedObject(let s):
+            guard s.count > 0 else { return .object(JSON.Object()) }
+            let b = RenderArena.current.pointee.bytes(s)
+            return .object((try? StructCodec.decodeStruct(b, 0..<b.count, depth: 0)) ?? JSON.Object())
+        case .encodedList(let s):
+            guard s.count > 0 else { return .list([]) }
+            let b = RenderArena.current.pointee.bytes(s)
+            var items: [JSON] = []
+            try? WireFormat.forEachField(b, in: 0..<b.count) { f in
+                items.append((try? StructCodec.decodeValue(b, f.range, depth: 1)) ?? .null)
+            }
+            return .list(items)
+        }
+    }
+}

@@ -21,7 +21,7 @@ struct AWSCluster {
         ].joined(separator: "\n")
     }
 
-    func role(_ r: String) -> Rendered { ["matchControllerRef": true, "matchLabels": ["role": .string("\(claim.id)-\(r)")]] }
+    func role(_ r: String) -> Rendered { ["matchControllerRef": true, "matchLabels": ["role": "\(claim.id)-\(r)"]] }
 
     @ResourcesBuilder
     var resources: [Composed] {
@@ -38,7 +38,7 @@ struct AWSCluster {
         ])
         ManagedResource(key: "clusterAuth", apiVersion: Self.eks, kind: "ClusterAuth", name: id,
                         forProvider: ["region": region, "clusterNameSelector": matchControllerRef],
-                        spec: ["writeConnectionSecretToRef": ["name": .string("\(id)-cluster"), "namespace": .string(claim.namespace)]])
+                        spec: ["writeConnectionSecretToRef": ["name": "\(id)-cluster", "namespace": .string(claim.namespace)]])
         ManagedResource(key: "eksnodegroup", apiVersion: Self.eks, kind: "NodeGroup", name: id, forProvider: [
             "region": region,
             "clusterNameSelector": matchControllerRef,
@@ -49,7 +49,7 @@ struct AWSCluster {
         ])
         for (r, service) in [("controlplane", "eks.amazonaws.com"), ("nodegroup", "ec2.amazonaws.com")] {
             ManagedResource(key: "iamrole-\(r)", apiVersion: Self.iam, kind: "Role", name: "\(id)-\(r)",
-                            labels: ["role": .string("\(id)-\(r)")],
+                            labels: ["role": "\(id)-\(r)"],
                             forProvider: ["assumeRolePolicy": .string(Self.assumeRolePolicy(service: service))])
         }
         for (name, policy, r) in [
@@ -58,7 +58,7 @@ struct AWSCluster {
             ("registry", "AmazonEC2ContainerRegistryReadOnly", "nodegroup"),
         ] {
             ManagedResource(key: "iamattachment-\(name)", apiVersion: Self.iam, kind: "RolePolicyAttachment", name: "\(id)-\(name)",
-                            forProvider: ["policyArn": .string("arn:aws:iam::aws:policy/\(policy)"), "roleSelector": role(r)])
+                            forProvider: ["policyArn": "arn:aws:iam::aws:policy/\(policy)", "roleSelector": role(r)])
         }
         ManagedResource(key: "vpc-nodepool", apiVersion: AWSNetwork.ec2, kind: "VPC", name: id,
                         forProvider: ["region": region, "cidrBlock": "10.0.0.0/16", "enableDnsSupport": true])
@@ -73,7 +73,7 @@ struct AWSCluster {
             let zone = "us-east-\(suffix)"
             ManagedResource(key: "subnet-nodepool-\(suffix)", apiVersion: AWSNetwork.ec2, kind: "Subnet", name: "\(id)-\(suffix)",
                             labels: ["access": "public", "zone": .string(zone)],
-                            forProvider: ["region": region, "availabilityZone": .string(zone), "cidrBlock": .string("10.0.\(i).0/24"),
+                            forProvider: ["region": region, "availabilityZone": .string(zone), "cidrBlock": "10.0.\(i).0/24",
                                           "mapPublicIpOnLaunch": true, "tags": ["kubernetes.io/role/elb": "1"], "vpcIdSelector": matchControllerRef])
         }
         AWSNetwork.routing(id: id, region: Self.region, zones: ["us-east-1a", "us-east-1b", "us-east-1c"]) {

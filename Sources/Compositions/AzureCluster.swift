@@ -29,7 +29,7 @@ struct AzureCluster {
             ]],
             "identity": [["type": "SystemAssigned"]],
             "networkProfile": [["networkPlugin": "none"]],
-        ], spec: ["writeConnectionSecretToRef": ["name": .string("\(id)-cluster"), "namespace": .string(claim.namespace)]])
+        ], spec: ["writeConnectionSecretToRef": ["name": "\(id)-cluster", "namespace": .string(claim.namespace)]])
         Cilium(claim: claim, set: [
             ("aksbyocni.enabled", "true"), ("nodeinit.enabled", "true"),
             ("authentication.mutual.spire.enabled", "true"), ("authentication.mutual.spire.install.enabled", "true"),

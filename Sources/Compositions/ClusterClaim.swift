@@ -61,7 +61,7 @@ struct ClusterClaim {
             : nil
         let spec: Rendered = [
             "credentials": ["source": "Secret",
-                            "secretRef": ["name": .string("\(id)-cluster"), "namespace": .string(claim.namespace), "key": "kubeconfig"]],
+                            "secretRef": ["name": "\(id)-cluster", "namespace": .string(claim.namespace), "key": "kubeconfig"]],
             "identity": identity,
         ]
         ProviderConfig(key: "helm", apiVersion: "helm.crossplane.io/v1beta1", name: id, spec: spec)

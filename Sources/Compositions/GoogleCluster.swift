@@ -17,7 +17,7 @@ struct GoogleCluster {
             "removeDefaultNodePool": true,
             "clusterAutoscaling": [["autoProvisioningDefaults": [["management": [["autoRepair": true, "autoUpgrade": true]]]]]],
             "minMasterVersion": version,
-        ], spec: ["writeConnectionSecretToRef": ["name": .string("\(id)-cluster"), "namespace": .string(claim.namespace)]])
+        ], spec: ["writeConnectionSecretToRef": ["name": "\(id)-cluster", "namespace": .string(claim.namespace)]])
         ManagedResource(key: "nodepool", apiVersion: Self.container, kind: "NodePool", name: id, forProvider: [
             "clusterSelector": matchControllerRef,
             "nodeLocations": ["us-east1-b", "us-east1-c", "us-east1-d"],

@@ -59,9 +59,9 @@ struct SQLClaim {
             for (i, db) in databases.enumerated() {
                 KubernetesObject(key: "\(id)-dapr-component-\(db)", name: "\(id)-dapr-component-\(db)", manifest: [
                     "apiVersion": "dapr.io/v1alpha1", "kind": "Component",
-                    "metadata": ["name": .string("\(id)-\(db)"), "namespace": .string(pullNamespace)],
+                    "metadata": ["name": "\(id)-\(db)", "namespace": .string(pullNamespace)],
                     "spec": ["type": "state.postgresql", "version": "v1",
-                             "metadata": [["name": "connectionString", "secretKeyRef": ["name": .string(id), "key": .string("conn-\(db)")]]]],
+                             "metadata": [["name": "connectionString", "secretKeyRef": ["name": .string(id), "key": "conn-\(db)"]]]],
                 ], providerConfig: cluster).composed.origin("the Dapr component of spec.parameters.databases[\(i)]")
             }
         }
@@ -72,7 +72,7 @@ struct SQLClaim {
         func fromSecret(_ key: String) -> Rendered { ["secretKeyRef": ["name": .string(id), "key": .string(key)]] }
         return KubernetesObject(key: "\(id)-schema-\(d)", name: "\(id)-schema-\(d)", manifest: [
             "apiVersion": "db.atlasgo.io/v1alpha1", "kind": "AtlasSchema",
-            "metadata": ["name": .string("\(id)-\(d)"), "namespace": .string(claim.namespace)],
+            "metadata": ["name": "\(id)-\(d)", "namespace": .string(claim.namespace)],
             "spec": [
                 "credentials": ["scheme": "postgres", "hostFrom": fromSecret("endpoint"), "userFrom": fromSecret("username"),
                                 "passwordFrom": fromSecret("password"), "port": 5432, "database": .string(d),
@@ -134,7 +134,7 @@ struct SQLClaim {
     func connectionSecret(user: Rendered, endpoint: Rendered) -> KubernetesObject {
         let details: [Rendered] = ["username", "password", "endpoint", "port"].map {
             ["apiVersion": "v1", "kind": "Secret", "name": .string(id), "namespace": .string(claim.namespace),
-             "fieldPath": .string("data.\($0)"), "toConnectionSecretKey": .string($0)]
+             "fieldPath": "data.\($0)", "toConnectionSecretKey": .string($0)]
         }
         return KubernetesObject(
             key: "sql-secret", name: "\(id)-secret",
@@ -148,10 +148,10 @@ struct SQLClaim {
                 endpoint,
             ],
             spec: ["connectionDetails": .list(details),
-                   "writeConnectionSecretToRef": ["name": .string("\(id)-secret-connection"), "namespace": .string(claim.namespace)]])
+                   "writeConnectionSecretToRef": ["name": "\(id)-secret-connection", "namespace": .string(claim.namespace)]])
     }
 
-    var passwordSecretRef: Rendered { ["name": .string("\(id)-password"), "namespace": .string(claim.namespace), "key": "password"] }
+    var passwordSecretRef: Rendered { ["name": "\(id)-password", "namespace": .string(claim.namespace), "key": "password"] }
 
     // MARK: §9.2, §9.3
 

@@ -13,9 +13,9 @@ struct AWSDatabase {
                         forProvider: ["region": r, "cidrBlock": "11.0.0.0/16", "enableDnsSupport": true, "enableDnsHostnames": true])
         for (i, z) in ["a", "b", "c"].enumerated() {
             ManagedResource(key: "subnet-\(z)", apiVersion: AWSNetwork.ec2, kind: "Subnet", name: "\(id)-\(z)",
-                            labels: ["zone": .string("\(region)\(z)")],
-                            forProvider: ["region": r, "availabilityZone": .string("\(region)\(z)"),
-                                          "cidrBlock": .string("11.0.\(i).0/24"), "vpcIdSelector": matchControllerRef])
+                            labels: ["zone": "\(region)\(z)"],
+                            forProvider: ["region": r, "availabilityZone": "\(region)\(z)",
+                                          "cidrBlock": "11.0.\(i).0/24", "vpcIdSelector": matchControllerRef])
         }
         ManagedResource(key: "subnetgroup", apiVersion: Self.rds, kind: "SubnetGroup", name: id,
                         forProvider: ["region": r, "description": "I'm too lazy to write a good description", "subnetIdSelector": matchControllerRef])

@@ -98,6 +98,21 @@ public struct RenderArena {
         return span
     }
 
+    /// Copies `bytes` to the end of the arena (string contents and interpolations).
+    @inline(__always)
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        guard let src = bytes.baseAddress, !bytes.isEmpty else { return }
+        let p = reserve(bytes.count)
+        p.initialize(from: src.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        used += bytes.count
+    }
+
+    /// The span from `start` to the end of the arena.
+    @inline(__always)
+    func span(from start: Int) -> Rendered.Span {
+        Rendered.Span(start: UInt32(start), count: UInt32(used - start), generation: generation)
+    }
+
     /// The bytes of a span made in this render on this thread.
     @inline(__always)
     func bytes(_ span: Rendered.Span) -> UnsafeBufferPointer<UInt8> {

@@ -1,7 +1,8 @@
-/// A JSON value as a template writes it: objects and lists are encoded as protobuf
-/// (`google.protobuf.Struct` / `ListValue` payloads) into the thread's `RenderArena` the moment their
-/// literal is evaluated, so the response is copied together from finished bytes and no tree is
-/// built, walked or freed. Literals read like the YAML they produce:
+/// A JSON value as a template writes it, already encoded as protobuf: strings, objects and lists
+/// are written into the thread's `RenderArena` the moment their literal is evaluated
+/// (`google.protobuf.Struct` / `ListValue` payloads), so the response is copied together from
+/// finished bytes and no tree is built, walked or freed. Every case is plain data: copying a value
+/// retains nothing and dropping one frees nothing. Literals read like the YAML they produce:
 ///
 ///     ["forProvider": ["region": "us-east-1", "minSize": 3, "tags": ["a": "b"]]]
 ///
@@ -11,20 +12,30 @@
 /// A value lives as long as the render that made it (`RenderArena.scope`), on that thread. Keep
 /// none in a `static let` or global: it would outlive its render, and reading it stops the process.
 /// Values read from requests stay `JSON`; `Rendered(json)` copies one into a template.
+@frozen
 public enum Rendered {
     case null
     case bool(Bool)
     case number(Double)
-    case string(String)
+    /// UTF-8 bytes, in the arena.
+    case encodedString(Span)
     /// The entries of a Struct, in the arena.
     case encodedObject(Span)
     /// The items of a ListValue, in the arena.
     case encodedList(Span)
 
+    @frozen
     public struct Span {
-        var start: UInt32
-        var count: UInt32
-        var generation: UInt32
+        @usableFromInline var start: UInt32
+        @usableFromInline var count: UInt32
+        @usableFromInline var generation: UInt32
+
+        @usableFromInline
+        init(start: UInt32, count: UInt32, generation: UInt32) {
+            self.start = start
+            self.count = count
+            self.generation = generation
+        }
     }
 
     /// `{}`: an object with no entries (it needs no arena bytes).
@@ -35,8 +46,7 @@ public enum Rendered {
     var isKept: Bool {
         switch self {
         case .null: return false
-        case .string(let s): return !s.isEmpty
-        case .encodedList(let l): return l.count > 0
+        case .encodedString(let s), .encodedList(let s): return s.count > 0
         default: return true
         }
     }
@@ -45,44 +55,108 @@ public enum Rendered {
 // MARK: - Building
 
 extension Rendered: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
-    ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral {
-    public init(stringLiteral s: String) { self = .string(s) }
+    ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral,
+    ExpressibleByStringInterpolation {
+    public init(stringLiteral s: StaticString) { self = Self.string(s) }
+    public init(unicodeScalarLiteral s: StaticString) { self = Self.string(s) }
+    public init(extendedGraphemeClusterLiteral s: StaticString) { self = Self.string(s) }
     public init(integerLiteral n: Int) { self = .number(Double(n)) }
     public init(floatLiteral n: Double) { self = .number(n) }
     public init(booleanLiteral b: Bool) { self = .bool(b) }
     public init(nilLiteral: ()) { self = .null }
-    // Inlined so the literal's own array of entries does not escape and lives on the stack.
+    // Inlined so the literal's own array of entries does not escape and can live on the stack.
+    // Keys are literals (`StaticString`), so the array holds plain data and is dropped by a free.
     @inlinable @inline(__always)
     public init(arrayLiteral items: Rendered...) { self = items.withUnsafeBufferPointer { Self.list(items: $0) } }
     @inlinable @inline(__always)
-    public init(dictionaryLiteral entries: (String, Rendered?)...) { self = entries.withUnsafeBufferPointer { Self.object(entries: $0) } }
+    public init(dictionaryLiteral entries: (StaticString, Rendered?)...) {
+        self = entries.withUnsafeBufferPointer { Self.object(entries: $0) }
+    }
+
+    /// `"\(id)-cluster"` as a value: the pieces are written straight into the arena, no String made.
+    public init(stringInterpolation i: Interpolation) {
+        precondition(i.end == RenderArena.current.pointee.used, "a value was rendered inside a string interpolation")
+        self = .encodedString(RenderArena.current.pointee.span(from: i.start))
+    }
+
+    public struct Interpolation: StringInterpolationProtocol {
+        let start: Int
+        var end: Int
+
+        public init(literalCapacity: Int, interpolationCount: Int) {
+            start = RenderArena.current.pointee.used
+            end = start
+        }
+
+        /// Appends at the end of the arena, which must still be where this string ends: an argument
+        /// that rendered something would have put its bytes in the middle of this string.
+        private mutating func append(_ bytes: UnsafeRawBufferPointer) {
+            let arena = RenderArena.current
+            precondition(arena.pointee.used == end, "a value was rendered inside a string interpolation")
+            arena.pointee.append(bytes)
+            end = arena.pointee.used
+        }
+
+        public mutating func appendLiteral(_ s: StaticString) { s.withUTF8Buffer { append(UnsafeRawBufferPointer($0)) } }
+
+        public mutating func appendInterpolation(_ s: String) {
+            var s = s
+            s.withUTF8 { append(UnsafeRawBufferPointer($0)) }
+        }
+
+        public mutating func appendInterpolation(_ n: Int) {
+            var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)   // 24 bytes: any Int in decimal
+            let count = withUnsafeMutableBytes(of: &digits) { buffer in
+                var v = n.magnitude
+                var i = buffer.count
+                repeat {
+                    i -= 1
+                    buffer[i] = UInt8(truncatingIfNeeded: v % 10) + 0x30
+                    v /= 10
+                } while v > 0
+                if n < 0 { i -= 1; buffer[i] = 0x2d }
+                append(UnsafeRawBufferPointer(rebasing: buffer[i...]))
+                return buffer.count - i
+            }
+            _ = count
+        }
+    }
 }
 
 extension Rendered {
-    public init(_ s: String) { self = .string(s) }
+    /// A string value (copied into the arena).
+    public static func string(_ s: String) -> Rendered {
+        let arena = RenderArena.current
+        let start = arena.pointee.used
+        var s = s
+        s.withUTF8 { arena.pointee.append(UnsafeRawBufferPointer($0)) }
+        return .encodedString(arena.pointee.span(from: start))
+    }
+
+    static func string(_ s: StaticString) -> Rendered {
+        let arena = RenderArena.current
+        let start = arena.pointee.used
+        s.withUTF8Buffer { arena.pointee.append(UnsafeRawBufferPointer($0)) }
+        return .encodedString(arena.pointee.span(from: start))
+    }
+
+    public init(_ s: String) { self = Self.string(s) }
     public init(_ n: Int) { self = .number(Double(n)) }
     public init(_ b: Bool) { self = .bool(b) }
     public static func strings(_ l: [String]) -> Rendered { list(l.map(Rendered.string)) }
 
-    /// An object of these entries, in order, with the literal rule (nil, null, "", [] dropped).
-    public static func object(_ entries: [(String, Rendered?)]) -> Rendered {
-        entries.withUnsafeBufferPointer { object(entries: $0) }
-    }
-
     @usableFromInline
-    static func object(entries: UnsafeBufferPointer<(String, Rendered?)>) -> Rendered {
+    static func object(entries: UnsafeBufferPointer<(StaticString, Rendered?)>) -> Rendered {
         let arena = RenderArena.current
-        do {
-            var total = 0
-            for i in entries.indices {
-                if let v = entries[i].1, v.isKept { total += entrySize(entries[i].0, v) }
-            }
-            var w = ByteWriter(arena.pointee.reserve(total))
-            for i in entries.indices {
-                if let v = entries[i].1, v.isKept { writeEntry(entries[i].0, v, &w, arena) }
-            }
-            return .encodedObject(arena.pointee.commit(total))
+        var total = 0
+        for i in entries.indices {
+            if let v = entries[i].1, v.isKept { total += entrySize(entries[i].0.utf8CodeUnitCount, v) }
         }
+        var w = ByteWriter(arena.pointee.reserve(total))
+        for i in entries.indices {
+            if let v = entries[i].1, v.isKept { writeEntry(entries[i].0, v, &w, arena) }
+        }
+        return .encodedObject(arena.pointee.commit(total))
     }
 
     /// A list of these items, in order (nothing is dropped from lists).
@@ -93,20 +167,18 @@ extension Rendered {
     @usableFromInline
     static func list(items: UnsafeBufferPointer<Rendered>) -> Rendered {
         let arena = RenderArena.current
-        do {
-            var total = 0
-            for i in items.indices {
-                let s = items[i].valueSize
-                total += 1 + WireFormat.varintSize(UInt64(s)) + s
-            }
-            var w = ByteWriter(arena.pointee.reserve(total))
-            for i in items.indices {
-                w.byte(0x0a)                                   // ListValue.values
-                w.varint(UInt64(items[i].valueSize))
-                items[i].write(&w, arena)
-            }
-            return .encodedList(arena.pointee.commit(total))
+        var total = 0
+        for i in items.indices {
+            let s = items[i].valueSize
+            total += 1 + WireFormat.varintSize(UInt64(s)) + s
         }
+        var w = ByteWriter(arena.pointee.reserve(total))
+        for i in items.indices {
+            w.byte(0x0a)                                       // ListValue.values
+            w.varint(UInt64(items[i].valueSize))
+            items[i].write(&w, arena)
+        }
+        return .encodedList(arena.pointee.commit(total))
     }
 
     /// The entries of several objects, one after the other (their keys must not repeat).
@@ -128,7 +200,7 @@ extension Rendered {
         case .null: self = .null
         case .bool(let b): self = .bool(b)
         case .number(let n): self = .number(n)
-        case .string(let s): self = .string(s)
+        case .string(let s): self = Self.string(s)
         case .list(let l): self = Self.list(l.map(Rendered.init))
         case .object(let o):
             let arena = RenderArena.current
@@ -144,20 +216,20 @@ extension Rendered {
     // MARK: Encoding
 
     @inline(__always)
-    static func entrySize(_ key: String, _ v: Rendered) -> Int {
-        let kn = key.utf8.count, vs = v.valueSize
+    static func entrySize(_ kn: Int, _ v: Rendered) -> Int {
+        let vs = v.valueSize
         let entry = 1 + WireFormat.varintSize(UInt64(kn)) + kn + 1 + WireFormat.varintSize(UInt64(vs)) + vs
         return 1 + WireFormat.varintSize(UInt64(entry)) + entry
     }
 
     @inline(__always)
-    static func writeEntry(_ key: String, _ v: Rendered, _ w: inout ByteWriter, _ arena: UnsafeMutablePointer<RenderArena>) {
-        let kn = key.utf8.count, vs = v.valueSize
+    static func writeEntry(_ key: StaticString, _ v: Rendered, _ w: inout ByteWriter, _ arena: UnsafeMutablePointer<RenderArena>) {
+        let kn = key.utf8CodeUnitCount, vs = v.valueSize
         w.byte(0x0a)                                           // Struct.fields entry
         w.varint(UInt64(1 + WireFormat.varintSize(UInt64(kn)) + kn + 1 + WireFormat.varintSize(UInt64(vs)) + vs))
         w.byte(0x0a)                                           // key
         w.varint(UInt64(kn))
-        w.string(key)
+        key.withUTF8Buffer { w.bytes($0) }
         w.byte(0x12)                                           // value
         w.varint(UInt64(vs))
         v.write(&w, arena)
@@ -169,10 +241,7 @@ extension Rendered {
         switch self {
         case .null, .bool: return 2
         case .number(let n): return n.isFinite ? 9 : 2
-        case .string(let s):
-            let n = s.utf8.count
-            return 1 + WireFormat.varintSize(UInt64(n)) + n
-        case .encodedObject(let s), .encodedList(let s):
+        case .encodedString(let s), .encodedObject(let s), .encodedList(let s):
             return 1 + WireFormat.varintSize(UInt64(s.count)) + Int(s.count)
         }
     }
@@ -189,18 +258,19 @@ extension Rendered {
             if !n.isFinite { w.byte(0x08); w.byte(0); return }
             w.byte(0x11)
             w.fixed64(n.bitPattern)
-        case .string(let s):
-            w.byte(0x1a)
-            w.varint(UInt64(s.utf8.count))
-            w.string(s)
-        case .encodedObject(let s):
-            w.byte(0x2a)
+        case .encodedString(let s), .encodedObject(let s), .encodedList(let s):
+            w.byte(self.tag)
             w.varint(UInt64(s.count))
             if s.count > 0 { w.bytes(arena.pointee.bytes(s)) }
-        case .encodedList(let s):
-            w.byte(0x32)
-            w.varint(UInt64(s.count))
-            if s.count > 0 { w.bytes(arena.pointee.bytes(s)) }
+        }
+    }
+
+    /// The Value field of a string, object or list.
+    private var tag: UInt8 {
+        switch self {
+        case .encodedString: return 0x1a
+        case .encodedObject: return 0x2a
+        default: return 0x32
         }
     }
 }
@@ -282,7 +352,10 @@ extension Rendered {
         }
     }
 
-    public var string: String? { if case .string(let s) = self { return s } else { return nil } }
+    public var string: String? {
+        guard case .encodedString(let s) = self else { return nil }
+        return s.count == 0 ? "" : String(decoding: RenderArena.current.pointee.bytes(s), as: UTF8.self)
+    }
 
     private static func decodeValue(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ parent: Span) -> Rendered {
         var v = Rendered.null
@@ -290,7 +363,7 @@ extension Rendered {
             let sub = Span(start: parent.start + UInt32(f.range.lowerBound), count: UInt32(f.range.count), generation: parent.generation)
             switch f.number {
             case 2: v = .number(Double(bitPattern: UnsafeRawPointer(b.baseAddress! + f.range.lowerBound).loadUnaligned(as: UInt64.self).littleEndian))
-            case 3: v = .string(String(decoding: UnsafeBufferPointer(rebasing: b[f.range]), as: UTF8.self))
+            case 3: v = .encodedString(sub)
             case 4: v = .bool(f.varint != 0)
             case 5: v = .encodedObject(sub)
             case 6: v = .encodedList(sub)
@@ -306,7 +379,7 @@ extension Rendered {
         case .null: return .null
         case .bool(let b): return .bool(b)
         case .number(let n): return .number(n)
-        case .string(let s): return .string(s)
+        case .encodedString: return .string(string ?? "")
         case .encodedObject(let s):
             guard s.count > 0 else { return .object(JSON.Object()) }
             let b = RenderArena.current.pointee.bytes(s)

@@ -30,16 +30,16 @@ struct AWSCluster {
         let region: Rendered = .string(Self.region)
         let m = p["minNodeCount"].integer ?? 1
 
-        ManagedResource(key: "ekscluster", apiVersion: Self.eks, kind: "Cluster", name: id, forProvider: [
+        ManagedResource(key: "ekscluster", apiVersion: Self.eks, kind: "Cluster", name: .string(id), forProvider: [
             "region": region,
             "version": .string(p["version"].string ?? "1.29"),
             "roleArnSelector": role("controlplane"),
             "vpcConfig": [["endpointPrivateAccess": true, "endpointPublicAccess": true, "subnetIdSelector": matchControllerRef]],
         ])
-        ManagedResource(key: "clusterAuth", apiVersion: Self.eks, kind: "ClusterAuth", name: id,
+        ManagedResource(key: "clusterAuth", apiVersion: Self.eks, kind: "ClusterAuth", name: .string(id),
                         forProvider: ["region": region, "clusterNameSelector": matchControllerRef],
                         spec: ["writeConnectionSecretToRef": ["name": "\(id)-cluster", "namespace": .string(claim.namespace)]])
-        ManagedResource(key: "eksnodegroup", apiVersion: Self.eks, kind: "NodeGroup", name: id, forProvider: [
+        ManagedResource(key: "eksnodegroup", apiVersion: Self.eks, kind: "NodeGroup", name: .string(id), forProvider: [
             "region": region,
             "clusterNameSelector": matchControllerRef,
             "instanceTypes": [.string(claim.size(p["nodeSize"].string ?? "", small: "t3.small", medium: "t3.medium", large: "t3.large"))],
@@ -60,12 +60,12 @@ struct AWSCluster {
             ManagedResource(key: "iamattachment-\(name)", apiVersion: Self.iam, kind: "RolePolicyAttachment", name: "\(id)-\(name)",
                             forProvider: ["policyArn": "arn:aws:iam::aws:policy/\(policy)", "roleSelector": role(r)])
         }
-        ManagedResource(key: "vpc-nodepool", apiVersion: AWSNetwork.ec2, kind: "VPC", name: id,
+        ManagedResource(key: "vpc-nodepool", apiVersion: AWSNetwork.ec2, kind: "VPC", name: .string(id),
                         forProvider: ["region": region, "cidrBlock": "10.0.0.0/16", "enableDnsSupport": true])
-        ManagedResource(key: "sg-nodepool", apiVersion: AWSNetwork.ec2, kind: "SecurityGroup", name: id, forProvider: [
+        ManagedResource(key: "sg-nodepool", apiVersion: AWSNetwork.ec2, kind: "SecurityGroup", name: .string(id), forProvider: [
             "region": region, "name": .string(id), "description": "Cluster communication with worker nodes", "vpcIdSelector": matchControllerRef,
         ])
-        ManagedResource(key: "securityGroupRule", apiVersion: AWSNetwork.ec2, kind: "SecurityGroupRule", name: id, forProvider: [
+        ManagedResource(key: "securityGroupRule", apiVersion: AWSNetwork.ec2, kind: "SecurityGroupRule", name: .string(id), forProvider: [
             "region": region, "type": "egress", "fromPort": 0, "toPort": 0, "protocol": "-1", "cidrBlocks": ["0.0.0.0/0"],
             "description": "I am too lazy to write descriptions", "securityGroupIdSelector": matchControllerRef,
         ])

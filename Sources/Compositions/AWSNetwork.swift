@@ -8,14 +8,14 @@ enum AWSNetwork {
     /// `subnetLabels(zone)` gives the labels a route table association selects its subnet by.
     @ResourcesBuilder
     static func routing(id: String, region: String, zones: [String], subnetLabels: (String) -> Rendered) -> [Composed] {
-        ManagedResource(key: "gateway", apiVersion: ec2, kind: "InternetGateway", name: id,
+        ManagedResource(key: "gateway", apiVersion: ec2, kind: "InternetGateway", name: .string(id),
                         forProvider: ["region": .string(region), "vpcIdSelector": matchControllerRef])
-        ManagedResource(key: "routeTable", apiVersion: ec2, kind: "RouteTable", name: id,
+        ManagedResource(key: "routeTable", apiVersion: ec2, kind: "RouteTable", name: .string(id),
                         forProvider: ["region": .string(region), "vpcIdSelector": matchControllerRef])
-        ManagedResource(key: "route", apiVersion: ec2, kind: "Route", name: id,
+        ManagedResource(key: "route", apiVersion: ec2, kind: "Route", name: .string(id),
                         forProvider: ["region": .string(region), "destinationCidrBlock": "0.0.0.0/0",
                                       "gatewayIdSelector": matchControllerRef, "routeTableIdSelector": matchControllerRef])
-        ManagedResource(key: "mainRouteTableAssociation", apiVersion: ec2, kind: "MainRouteTableAssociation", name: id,
+        ManagedResource(key: "mainRouteTableAssociation", apiVersion: ec2, kind: "MainRouteTableAssociation", name: .string(id),
                         forProvider: ["region": .string(region), "routeTableIdSelector": matchControllerRef, "vpcIdSelector": matchControllerRef])
         for suffix in ["1a", "1b", "1c"] {
             ManagedResource(key: "routeTableAssociation\(suffix)", apiVersion: ec2, kind: "RouteTableAssociation", name: "\(id)-\(suffix)",

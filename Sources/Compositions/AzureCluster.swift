@@ -16,9 +16,9 @@ struct AzureCluster {
         let id = claim.id
         let p = claim.parameters
         let m = p["minNodeCount"].integer ?? 1
-        ManagedResource(key: "resourcegroup", apiVersion: "azure.upbound.io/v1beta1", kind: "ResourceGroup", name: id,
+        ManagedResource(key: "resourcegroup", apiVersion: "azure.upbound.io/v1beta1", kind: "ResourceGroup", name: .string(id),
                         forProvider: ["location": "eastus"])
-        ManagedResource(key: "aks", apiVersion: "containerservice.azure.upbound.io/v1beta1", kind: "KubernetesCluster", name: id, forProvider: [
+        ManagedResource(key: "aks", apiVersion: "containerservice.azure.upbound.io/v1beta1", kind: "KubernetesCluster", name: .string(id), forProvider: [
             "location": "eastus",
             "dnsPrefix": "dot",
             "resourceGroupName": .string(id),

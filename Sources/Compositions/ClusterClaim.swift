@@ -64,8 +64,8 @@ struct ClusterClaim {
                             "secretRef": ["name": "\(id)-cluster", "namespace": .string(claim.namespace), "key": "kubeconfig"]],
             "identity": identity,
         ]
-        ProviderConfig(key: "helm", apiVersion: "helm.crossplane.io/v1beta1", name: id, spec: spec)
-        ProviderConfig(key: "kubernetes", apiVersion: "kubernetes.crossplane.io/v1alpha1", name: id, spec: spec)
+        ProviderConfig(key: "helm", apiVersion: "helm.crossplane.io/v1beta1", name: .string(id), spec: spec)
+        ProviderConfig(key: "kubernetes", apiVersion: "kubernetes.crossplane.io/v1alpha1", name: .string(id), spec: spec)
     }
 
     // MARK: §6.2 Apps
@@ -93,7 +93,7 @@ struct ClusterClaim {
                     namespace: "traefik", providerConfig: id)
         }
         if esoEnabled {
-            Release(key: esoReleaseKey, name: esoReleaseKey, externalName: "external-secrets",
+            Release(key: esoReleaseKey, name: .string(esoReleaseKey), externalName: "external-secrets",
                     chart: ["name": "external-secrets", "repository": "https://charts.external-secrets.io",
                             "version": .string(claim.input.chartVersion)],
                     namespace: "external-secrets", set: [("installCRDs", "true")], providerConfig: id)

@@ -76,9 +76,9 @@ public enum ResourcesBuilder {
 }
 
 /// `metadata` with the name, an optional external-name annotation and labels (§1 rule 2).
-func metadata(name: String, externalName: String? = nil, labels: Rendered? = nil) -> Rendered {
+func metadata(name: Rendered, externalName: String? = nil, labels: Rendered? = nil) -> Rendered {
     [
-        "name": .string(name),
+        "name": name,
         "annotations": externalName.map { ["crossplane.io/external-name": .string($0)] },
         "labels": labels,
     ]

@@ -11,14 +11,14 @@ struct GoogleCluster {
         let p = claim.parameters
         let m = p["minNodeCount"].integer ?? 1
         let version = p["version"].rendered?.string.map(Rendered.string)
-        ManagedResource(key: "gkecluster", apiVersion: Self.container, kind: "Cluster", name: id, forProvider: [
+        ManagedResource(key: "gkecluster", apiVersion: Self.container, kind: "Cluster", name: .string(id), forProvider: [
             "location": "us-east1",
             "initialNodeCount": 1,
             "removeDefaultNodePool": true,
             "clusterAutoscaling": [["autoProvisioningDefaults": [["management": [["autoRepair": true, "autoUpgrade": true]]]]]],
             "minMasterVersion": version,
         ], spec: ["writeConnectionSecretToRef": ["name": "\(id)-cluster", "namespace": .string(claim.namespace)]])
-        ManagedResource(key: "nodepool", apiVersion: Self.container, kind: "NodePool", name: id, forProvider: [
+        ManagedResource(key: "nodepool", apiVersion: Self.container, kind: "NodePool", name: .string(id), forProvider: [
             "clusterSelector": matchControllerRef,
             "nodeLocations": ["us-east1-b", "us-east1-c", "us-east1-d"],
             "initialNodeCount": Rendered(m),

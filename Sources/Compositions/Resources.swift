@@ -5,7 +5,7 @@ struct ManagedResource: ComposedConvertible {
     var key: String
     var apiVersion: String
     var kind: String
-    var name: String
+    var name: Rendered
     var labels: Rendered? = nil
     var forProvider: Rendered
     /// Other `spec` fields (`writeConnectionSecretToRef`, ...), in order.
@@ -22,7 +22,7 @@ struct ManagedResource: ComposedConvertible {
 /// A provider-helm Release in the new cluster (§6.2).
 struct Release: ComposedConvertible {
     var key: String
-    var name: String
+    var name: Rendered
     var externalName: String? = nil
     var chart: Rendered
     var namespace: String
@@ -47,7 +47,7 @@ struct Release: ComposedConvertible {
 /// A provider-kubernetes Object: a manifest applied through a ProviderConfig.
 struct KubernetesObject: ComposedConvertible {
     var key: String
-    var name: String
+    var name: Rendered
     var externalName: String? = nil
     var manifest: Rendered
     var providerConfig: String
@@ -72,7 +72,7 @@ struct KubernetesObject: ComposedConvertible {
 struct ProviderConfig: ComposedConvertible {
     var key: String
     var apiVersion: String
-    var name: String
+    var name: Rendered
     var spec: Rendered
 
     var composed: Composed {

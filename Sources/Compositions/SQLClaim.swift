@@ -21,7 +21,7 @@ struct SQLClaim {
         case "google": GoogleDatabase(sql: self).resources
         default: AzureDatabase(sql: self).resources
         }
-        ProviderConfig(key: "sql-config", apiVersion: "postgresql.sql.crossplane.io/v1alpha1", name: id, spec: [
+        ProviderConfig(key: "sql-config", apiVersion: "postgresql.sql.crossplane.io/v1alpha1", name: .string(id), spec: [
             "credentials": ["source": "PostgreSQLConnectionSecret",
                             "connectionSecretRef": ["name": .string(id), "namespace": .string(claim.namespace)]],
             "sslMode": "require",

@@ -9,7 +9,7 @@ struct AWSDatabase {
     var resources: [Composed] {
         let id = sql.id, region = sql.region
         let r: Rendered = .string(region)
-        ManagedResource(key: "vpc", apiVersion: AWSNetwork.ec2, kind: "VPC", name: id,
+        ManagedResource(key: "vpc", apiVersion: AWSNetwork.ec2, kind: "VPC", name: .string(id),
                         forProvider: ["region": r, "cidrBlock": "11.0.0.0/16", "enableDnsSupport": true, "enableDnsHostnames": true])
         for (i, z) in ["a", "b", "c"].enumerated() {
             ManagedResource(key: "subnet-\(z)", apiVersion: AWSNetwork.ec2, kind: "Subnet", name: "\(id)-\(z)",
@@ -17,16 +17,16 @@ struct AWSDatabase {
                             forProvider: ["region": r, "availabilityZone": "\(region)\(z)",
                                           "cidrBlock": "11.0.\(i).0/24", "vpcIdSelector": matchControllerRef])
         }
-        ManagedResource(key: "subnetgroup", apiVersion: Self.rds, kind: "SubnetGroup", name: id,
+        ManagedResource(key: "subnetgroup", apiVersion: Self.rds, kind: "SubnetGroup", name: .string(id),
                         forProvider: ["region": r, "description": "I'm too lazy to write a good description", "subnetIdSelector": matchControllerRef])
         AWSNetwork.routing(id: id, region: region, zones: ["\(region)a", "\(region)b", "\(region)c"]) { ["zone": .string($0)] }
-        ManagedResource(key: "securityGroup", apiVersion: AWSNetwork.ec2, kind: "SecurityGroup", name: id,
+        ManagedResource(key: "securityGroup", apiVersion: AWSNetwork.ec2, kind: "SecurityGroup", name: .string(id),
                         forProvider: ["region": r, "description": "I am too lazy to write descriptions", "vpcIdSelector": matchControllerRef])
-        ManagedResource(key: "securityGroupRule", apiVersion: AWSNetwork.ec2, kind: "SecurityGroupRule", name: id, forProvider: [
+        ManagedResource(key: "securityGroupRule", apiVersion: AWSNetwork.ec2, kind: "SecurityGroupRule", name: .string(id), forProvider: [
             "region": r, "description": "I am too lazy to write descriptions", "type": "ingress", "fromPort": 5432, "toPort": 5432,
             "protocol": "tcp", "cidrBlocks": ["0.0.0.0/0"], "securityGroupIdSelector": matchControllerRef,
         ])
-        ManagedResource(key: "rdsinstance", apiVersion: Self.rds, kind: "Instance", name: id, forProvider: [
+        ManagedResource(key: "rdsinstance", apiVersion: Self.rds, kind: "Instance", name: .string(id), forProvider: [
             "region": r, "engine": "postgres", "engineVersion": sql.p["version"].rendered,
             "instanceClass": .string(sql.claim.size(sql.p["size"].string ?? "small", small: "db.m5.large", medium: "db.m5.2xlarge", large: "db.m5.8xlarge")),
             "username": "masteruser", "allocatedStorage": 200, "publiclyAccessible": true, "skipFinalSnapshot": true,
@@ -57,7 +57,7 @@ struct GoogleDatabase {
     @ResourcesBuilder
     var resources: [Composed] {
         let id = sql.id
-        ManagedResource(key: "sql", apiVersion: Self.gcp, kind: "DatabaseInstance", name: id, forProvider: [
+        ManagedResource(key: "sql", apiVersion: Self.gcp, kind: "DatabaseInstance", name: .string(id), forProvider: [
             "region": .string(sql.region),
             "databaseVersion": .string(Self.databaseVersion(sql.p["version"].string ?? "")),
             "deletionProtection": false,
@@ -69,7 +69,7 @@ struct GoogleDatabase {
                 "ipConfiguration": [["ipv4Enabled": true, "authorizedNetworks": [["name": "all", "value": "0.0.0.0/0"]]]],
             ]],
         ])
-        ManagedResource(key: "user", apiVersion: Self.gcp, kind: "User", name: id,
+        ManagedResource(key: "user", apiVersion: Self.gcp, kind: "User", name: .string(id),
                         forProvider: ["passwordSecretRef": sql.passwordSecretRef, "instanceSelector": matchControllerRef])
         sql.connectionSecret(
             user: patchFrom(apiVersion: Self.gcp, kind: "User", name: id, namespace: "crossplane-system",
@@ -88,9 +88,9 @@ struct AzureDatabase {
     @ResourcesBuilder
     var resources: [Composed] {
         let id = sql.id
-        ManagedResource(key: "resourcegroup", apiVersion: "azure.upbound.io/v1beta1", kind: "ResourceGroup", name: id,
+        ManagedResource(key: "resourcegroup", apiVersion: "azure.upbound.io/v1beta1", kind: "ResourceGroup", name: .string(id),
                         forProvider: ["location": .string(sql.region)])
-        ManagedResource(key: "server", apiVersion: Self.postgres, kind: "Server", name: id, forProvider: [
+        ManagedResource(key: "server", apiVersion: Self.postgres, kind: "Server", name: .string(id), forProvider: [
             "location": .string(sql.region), "version": sql.p["version"].rendered,
             "skuName": .string(sql.claim.size(sql.p["size"].string ?? "small", small: "B_Gen5_1", medium: "GP_Gen5_2", large: "GP_Gen5_8")),
             "storageMb": 5120, "autoGrowEnabled": true, "sslEnforcementEnabled": false,
@@ -98,7 +98,7 @@ struct AzureDatabase {
             "administratorLoginPasswordSecretRef": sql.passwordSecretRef, "publicNetworkAccessEnabled": true,
             "resourceGroupNameSelector": matchControllerRef,
         ], spec: ["writeConnectionSecretToRef": ["name": .string(id), "namespace": .string(sql.claim.namespace)]])
-        ManagedResource(key: "firewall-rule", apiVersion: Self.postgres, kind: "FirewallRule", name: id, forProvider: [
+        ManagedResource(key: "firewall-rule", apiVersion: Self.postgres, kind: "FirewallRule", name: .string(id), forProvider: [
             "startIpAddress": "0.0.0.0", "endIpAddress": "255.255.255.255",
             "resourceGroupNameSelector": matchControllerRef, "serverNameSelector": matchControllerRef,
         ])

@@ -70,53 +70,54 @@ enum Names {
     }
 }
 
-/// Collects problems in the order they are found.
+/// Collects problems in the order they are found. Paths are closures, spelled out only for a
+/// problem: a valid claim (every call) builds no path strings.
 struct FieldChecker {
     var problems: [String] = []
 
     /// Checks `value` (nil when absent) at `path` against `field`.
-    mutating func check(_ value: JSON?, at path: String, _ field: SchemaField) {
+    mutating func check(_ value: JSON?, at path: @autoclosure () -> String, _ field: SchemaField) {
         // Absent, null and (for strings) "" are all "not set" (§1 rule 4).
         var present = value
         if case .null? = present { present = nil }
         if case .string(let s)? = present, s.isEmpty, case .string = field.schema { present = nil }
         guard let v = present else {
-            if field.required { problems.append("\(path) is required") }
+            if field.required { problems.append("\(path()) is required") }
             return
         }
-        check(v, at: path, field.schema)
+        check(v, at: path(), field.schema)
     }
 
-    mutating func check(_ v: JSON, at path: String, _ schema: Schema) {
+    mutating func check(_ v: JSON, at path: @autoclosure () -> String, _ schema: Schema) {
         switch schema {
         case .unchecked:
             return
         case .string(let oneOf, let format):
-            guard case .string(let s) = v else { return typeProblem(path, "a string", v) }
+            guard case .string(let s) = v else { return typeProblem(path(), "a string", v) }
             if let allowed = oneOf, !allowed.contains(s) {
-                problems.append("\(path) must be one of \(allowed.joined(separator: ", ")), got \(CanonicalJSON.encode(v))")
+                problems.append("\(path()) must be one of \(allowed.joined(separator: ", ")), got \(CanonicalJSON.encode(v))")
             } else if let f = format, !f.accepts(s) {
-                problems.append(f.problem(path, v))
+                problems.append(f.problem(path(), v))
             }
         case .boolean:
-            guard case .bool = v else { return typeProblem(path, "a boolean", v) }
+            guard case .bool = v else { return typeProblem(path(), "a boolean", v) }
         case .integer(let minimum):
-            guard let n = v.integer else { return typeProblem(path, "an integer", v) }
-            if let m = minimum, n < m { problems.append("\(path) must be at least \(m), got \(CanonicalJSON.encode(v))") }
+            guard let n = v.integer else { return typeProblem(path(), "an integer", v) }
+            if let m = minimum, n < m { problems.append("\(path()) must be at least \(m), got \(CanonicalJSON.encode(v))") }
         case .array(let item, let nonEmpty):
-            guard case .list(let items) = v else { return typeProblem(path, "an array", v) }
-            if nonEmpty && items.isEmpty { problems.append("\(path) must not be empty") }
+            guard case .list(let items) = v else { return typeProblem(path(), "an array", v) }
+            if nonEmpty && items.isEmpty { problems.append("\(path()) must not be empty") }
             for (i, element) in items.enumerated() {
-                check(element, at: "\(path)[\(i)]", SchemaField("", item, required: true))
+                check(element, at: "\(path())[\(i)]", SchemaField("", item, required: true))
             }
         case .object(let fields):
-            guard case .object(let o) = v else { return typeProblem(path, "an object", v) }
-            for f in fields { check(o[f.name], at: "\(path).\(f.name)", f) }
+            guard case .object(let o) = v else { return typeProblem(path(), "an object", v) }
+            for f in fields { check(o[f.name], at: "\(path()).\(f.name)", f) }
         }
     }
 
-    private mutating func typeProblem(_ path: String, _ type: String, _ v: JSON) {
-        problems.append("\(path) must be \(type), got \(CanonicalJSON.encode(v))")
+    private mutating func typeProblem(_ path: @autoclosure () -> String, _ type: String, _ v: JSON) {
+        problems.append("\(path()) must be \(type), got \(CanonicalJSON.encode(v))")
     }
 }
 

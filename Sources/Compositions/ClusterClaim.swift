@@ -28,7 +28,7 @@ struct ClusterClaim {
         providerConfigs
         apps
         if storeRequested {
-            SecretStore(cluster: self).composed.gated(by: claim.input.waitForCRDs ? [esoGate] : [])
+            SecretStore(cluster: self).composed.gated(by: claim.input.waitForCRDs ? Gates(esoGate) : Gates())
         }
         for (i, s) in (eso["secrets"].list ?? []).enumerated() {
             externalSecret(Reader(s), index: i)
@@ -49,7 +49,7 @@ struct ClusterClaim {
         }
     }
 
-    var esoGate: Gate { Gate(kind: .externalSecretsOperator, key: esoReleaseKey) }
+    var esoGate: Gate { Gate(kind: .externalSecretsOperator, key: .string(esoReleaseKey)) }
 
     // MARK: §6.1 ProviderConfigs
 
@@ -93,7 +93,7 @@ struct ClusterClaim {
                     namespace: "traefik", providerConfig: id)
         }
         if esoEnabled {
-            Release(key: esoReleaseKey, name: .string(esoReleaseKey), externalName: "external-secrets",
+            Release(key: .string(esoReleaseKey), name: .string(esoReleaseKey), externalName: "external-secrets",
                     chart: ["name": "external-secrets", "repository": "https://charts.external-secrets.io",
                             "version": .string(claim.input.chartVersion)],
                     namespace: "external-secrets", set: [("installCRDs", "true")], providerConfig: id)
@@ -119,11 +119,11 @@ struct ClusterClaim {
                 ],
             ],
             providerConfig: id)
-        var gates: [Gate] = []
+        var gates = Gates()
         if claim.input.waitForCRDs {
             if esoEnabled { gates.append(esoGate) }
             if let ns = s["toNamespace"].string, namespaces.contains(ns) {
-                gates.append(Gate(kind: .namespace(ns), key: "\(id)-ns-\(ns)"))
+                gates.append(Gate(kind: .namespace(.string(ns)), key: "\(id)-ns-\(ns)"))
             }
         }
         return object.composed.origin("spec.parameters.apps.externalSecrets.secrets[\(index)].toSecret").gated(by: gates)

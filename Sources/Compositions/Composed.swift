@@ -2,43 +2,84 @@ import FunctionSDK
 
 /// One resource a claim asks for: its key in `desired.resources`, where it comes from (for collision
 /// messages, compositions.md §11.3), the partial object, and what it waits for (§8).
+///
+/// Plain data, like the `Rendered` values it holds (key and origin are rendered strings): the
+/// builders move dozens of these between arrays on every call, and a copy retains nothing.
 public struct Composed {
-    public var key: String
-    /// Where the resource comes from, for messages: "the <key> resource" unless a template says more.
-    public var origin: String {
-        get { namedOrigin ?? "the \(key) resource" }
-        set { namedOrigin = newValue }
-    }
-    /// Kept apart from the default so a render that reports nothing builds no origin text.
-    public private(set) var namedOrigin: String?
+    /// A rendered string.
+    public var key: Rendered
     public var object: Rendered
+    /// Where the resource comes from when a template says (a rendered string); see `origin`.
+    public private(set) var namedOrigin: Rendered?
     /// Preconditions that must hold before a gated resource is rendered, in attribution order.
-    /// (Optional so the many ungated resources copy without a reference to retain.)
-    public var gates: [Gate]? = nil
+    public private(set) var gates = Gates()
     /// Kinds that never report Ready are Ready at once (§9.1).
     public var readyAtOnce = false
+    /// The byte length of `metadata.name`, when the template that made the object knows it.
+    var knownNameLength: Int32 = -1
 
-    public init(key: String, origin: String? = nil, object: Rendered) {
+    public init(key: Rendered, origin: Rendered? = nil, object: Rendered) {
         self.key = key
         self.namedOrigin = origin
         self.object = object
     }
 
-    /// `metadata.name`, read back from the rendered object (only messages ask).
-    public var name: String { object["metadata"]?["name"]?.string ?? key }
-    /// The byte length of `name`, read in place.
-    public var nameLength: Int { object.stringLength("metadata", "name") ?? key.utf8.count }
+    init(key: Rendered, name: Rendered, object: Rendered) {
+        self.init(key: key, object: object)
+        if case .encodedString = name { knownNameLength = Int32(name.encodedCount) }
+    }
 
-    public func origin(_ o: String) -> Composed { var c = self; c.origin = o; return c }
-    public func gated(by gates: [Gate]) -> Composed { var c = self; c.gates = gates.isEmpty ? nil : gates; return c }
+    public var keyString: String { key.string ?? "" }
+    /// Where the resource comes from, for messages: "the <key> resource" unless a template says more.
+    public var origin: String { namedOrigin?.string ?? "the \(keyString) resource" }
+    /// `metadata.name`, read back from the rendered object (only messages ask).
+    public var name: String { object["metadata"]?["name"]?.string ?? keyString }
+    /// The byte length of `name`.
+    public var nameLength: Int {
+        knownNameLength >= 0 ? Int(knownNameLength) : object.stringLength("metadata", "name") ?? keyString.utf8.count
+    }
+
+    // `consuming`: the resource is changed in place and handed on.
+    public consuming func origin(_ o: Rendered) -> Composed { namedOrigin = o; return self }
+    public consuming func gated(by gates: Gates) -> Composed { self.gates = gates; return self }
 }
 
 /// A precondition of a gated resource: an observed resource that must be Ready.
-public struct Gate: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable { case externalSecretsOperator, namespace(String) }
+public struct Gate {
+    public enum Kind { case externalSecretsOperator, namespace(Rendered) }
     public var kind: Kind
-    /// The key of the observed resource that must be Ready.
-    public var key: String
+    /// The key of the observed resource that must be Ready (a rendered string).
+    public var key: Rendered
+
+    public var isExternalSecretsOperator: Bool { if case .externalSecretsOperator = kind { return true } else { return false } }
+
+    public func isNamespace(_ n: String) -> Bool {
+        guard case .namespace(let ns) = kind else { return false }
+        return ns.string == n
+    }
+}
+
+/// The gates of one resource: at most the operator and one namespace (§8), held inline.
+public struct Gates {
+    public private(set) var first: Gate?
+    public private(set) var second: Gate?
+
+    public init() {}
+
+    public init(_ g: Gate) { first = g }
+
+    public var isEmpty: Bool { first == nil }
+
+    public mutating func append(_ g: Gate) {
+        if first == nil { first = g } else { precondition(second == nil, "a resource has at most two gates"); second = g }
+    }
+
+    /// The first gate `holds` says does not hold, in attribution order.
+    public func first(where unmet: (Gate) -> Bool) -> Gate? {
+        if let g = first, unmet(g) { return g }
+        if let g = second, unmet(g) { return g }
+        return nil
+    }
 }
 
 /// Anything a template can list: typed resources convert themselves to `Composed`.
@@ -57,22 +98,29 @@ public enum ResourcesBuilder {
     // of a list of arrays): a render builds a few dozen resources on every call.
     public static func buildExpression(_ r: some ComposedConvertible) -> Composed { r.composed }
     public static func buildExpression(_ rs: [Composed]) -> [Composed] { rs }
-    public static func buildPartialBlock(first: Composed) -> [Composed] { [first] }
-    public static func buildPartialBlock(first: [Composed]) -> [Composed] { first }
+    public static func buildPartialBlock(first: consuming Composed) -> [Composed] { [first] }
+    public static func buildPartialBlock(first: consuming [Composed]) -> [Composed] { first }
     // `consuming`: the builder's running array is appended to in place, not copied at each statement.
-    public static func buildPartialBlock(accumulated: consuming [Composed], next: Composed) -> [Composed] {
+    public static func buildPartialBlock(accumulated: consuming [Composed], next: consuming Composed) -> [Composed] {
         accumulated.append(next)
         return accumulated
     }
-    public static func buildPartialBlock(accumulated: consuming [Composed], next: [Composed]) -> [Composed] {
+    public static func buildPartialBlock(accumulated: consuming [Composed], next: consuming [Composed]) -> [Composed] {
+        if accumulated.isEmpty { return next }
         accumulated.append(contentsOf: next)
         return accumulated
     }
     public static func buildBlock() -> [Composed] { [] }
-    public static func buildOptional(_ part: [Composed]?) -> [Composed] { part ?? [] }
-    public static func buildEither(first: [Composed]) -> [Composed] { first }
-    public static func buildEither(second: [Composed]) -> [Composed] { second }
-    public static func buildArray(_ parts: [[Composed]]) -> [Composed] { parts.flatMap { $0 } }
+    public static func buildOptional(_ part: consuming [Composed]?) -> [Composed] { part ?? [] }
+    public static func buildEither(first: consuming [Composed]) -> [Composed] { first }
+    public static func buildEither(second: consuming [Composed]) -> [Composed] { second }
+    public static func buildArray(_ parts: consuming [[Composed]]) -> [Composed] {
+        if parts.count == 1 { return parts[0] }
+        var all: [Composed] = []
+        all.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        for p in parts { all.append(contentsOf: p) }
+        return all
+    }
 }
 
 /// `metadata` with the name, an optional external-name annotation and labels (§1 rule 2).

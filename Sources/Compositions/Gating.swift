@@ -6,8 +6,8 @@ enum Gating {
     /// gated ones whose preconditions hold, and gated ones that already exist (gating never drops
     /// them again).
     static func firstUnmet(_ c: Composed, observed: [String: ObservedResource]) -> Gate? {
-        guard let gates = c.gates, observed[c.key] == nil else { return nil }
-        return gates.first { observed[$0.key]?.isReady != true }
+        guard !c.gates.isEmpty, observed[c.keyString] == nil else { return nil }
+        return c.gates.first { observed[$0.key.string ?? ""]?.isReady != true }
     }
 
     /// The `ExternalSecretsComposed` condition of §8.2.
@@ -16,12 +16,12 @@ enum Gating {
         c.type = "ExternalSecretsComposed"
         c.target = .compositeAndClaim
         let requested = resources.filter { r in
-            guard let o = r.namedOrigin else { return false }
+            guard let o = r.namedOrigin?.string else { return false }
             return o == "the ClusterSecretStore" || o.hasPrefix("spec.parameters.apps.externalSecrets.secrets[")
         }
         var held: [(key: String, gate: Gate)] = []
         for r in requested {
-            if let g = firstUnmet(r, observed: cluster.claim.observed) { held.append((r.key, g)) }
+            if let g = firstUnmet(r, observed: cluster.claim.observed) { held.append((r.keyString, g)) }
         }
         if requested.isEmpty {
             c.status = .conditionTrue
@@ -33,14 +33,14 @@ enum Gating {
             c.message = "All requested External Secrets Operator objects are composed."
         } else {
             c.status = .conditionFalse
-            let waitingForESO = held.filter { $0.gate.kind == .externalSecretsOperator }
+            let waitingForESO = held.filter { $0.gate.isExternalSecretsOperator }
             c.reason = waitingForESO.isEmpty ? "WaitingForNamespace" : "WaitingForExternalSecretsOperator"
             var sentences: [String] = []
             if !waitingForESO.isEmpty {
                 sentences.append("Waiting for Release \(cluster.esoReleaseKey) to become Ready before composing \(waitingForESO.map(\.key).joined(separator: ", ")).")
             }
             for n in cluster.namespaces {
-                let keys = held.filter { $0.gate.kind == .namespace(n) }.map(\.key)
+                let keys = held.filter { $0.gate.isNamespace(n) }.map(\.key)
                 if !keys.isEmpty {
                     sentences.append("Waiting for Object \(cluster.id)-ns-\(n) to become Ready before composing \(keys.joined(separator: ", ")).")
                 }

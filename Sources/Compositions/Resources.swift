@@ -2,7 +2,7 @@ import FunctionSDK
 
 /// A managed resource of a cloud provider family (`*.upbound.io`).
 struct ManagedResource: ComposedConvertible {
-    var key: String
+    var key: Rendered
     var apiVersion: String
     var kind: String
     var name: Rendered
@@ -12,7 +12,7 @@ struct ManagedResource: ComposedConvertible {
     var spec: Rendered = .emptyObject
 
     var composed: Composed {
-        Composed(key: key, object: [
+        Composed(key: key, name: name, object: [
             "apiVersion": .string(apiVersion), "kind": .string(kind),
             "metadata": metadata(name: name, labels: labels), "spec": .merging(["forProvider": forProvider], spec),
         ])
@@ -21,7 +21,7 @@ struct ManagedResource: ComposedConvertible {
 
 /// A provider-helm Release in the new cluster (§6.2).
 struct Release: ComposedConvertible {
-    var key: String
+    var key: Rendered
     var name: Rendered
     var externalName: String? = nil
     var chart: Rendered
@@ -31,7 +31,7 @@ struct Release: ComposedConvertible {
 
     var composed: Composed {
         let values: [Rendered] = set.map { ["name": .string($0.name), "value": $0.value.map(Rendered.string)] }
-        return Composed(key: key, object: [
+        return Composed(key: key, name: name, object: [
             "apiVersion": "helm.crossplane.io/v1beta1",
             "kind": "Release",
             "metadata": metadata(name: name, externalName: externalName),
@@ -46,7 +46,7 @@ struct Release: ComposedConvertible {
 
 /// A provider-kubernetes Object: a manifest applied through a ProviderConfig.
 struct KubernetesObject: ComposedConvertible {
-    var key: String
+    var key: Rendered
     var name: Rendered
     var externalName: String? = nil
     var manifest: Rendered
@@ -61,7 +61,7 @@ struct KubernetesObject: ComposedConvertible {
             "forProvider": ["manifest": manifest],
             "providerConfigRef": ["name": .string(providerConfig)],
         ]
-        return Composed(key: key, object: [
+        return Composed(key: key, name: name, object: [
             "apiVersion": "kubernetes.crossplane.io/v1alpha2", "kind": "Object",
             "metadata": metadata(name: name, externalName: externalName), "spec": .merging(s, spec),
         ])
@@ -70,13 +70,13 @@ struct KubernetesObject: ComposedConvertible {
 
 /// A ProviderConfig of provider-helm, provider-kubernetes or provider-sql: Ready at once (§9.1).
 struct ProviderConfig: ComposedConvertible {
-    var key: String
+    var key: Rendered
     var apiVersion: String
     var name: Rendered
     var spec: Rendered
 
     var composed: Composed {
-        var c = Composed(key: key, object: [
+        var c = Composed(key: key, name: name, object: [
             "apiVersion": .string(apiVersion), "kind": "ProviderConfig",
             "metadata": metadata(name: name), "spec": spec,
         ])

@@ -145,7 +145,7 @@ public struct SecretsFunction: CompositionFunction {
 
         state.owned.reserveCapacity(resources.count)
         for i in resources.indices where Gating.firstUnmet(resources[i], observed: claim.observed) == nil {
-            let ready: Ready = resources[i].readyAtOnce || claim.ready(resources[i].key) ? .true : .false
+            let ready: Ready = resources[i].readyAtOnce || (!claim.observed.isEmpty && claim.ready(resources[i].keyString)) ? .true : .false
             state.owned.append(OwnedResource(key: resources[i].key, object: resources[i].object, ready: ready))
         }
         var skeleton: JSON.Object = ["apiVersion": .string(apiVersion), "kind": .string(kind)]
@@ -168,13 +168,14 @@ public struct SecretsFunction: CompositionFunction {
         var second = [Int32](repeating: -1, count: n)
         resources.withUnsafeBufferPointer { r in
             for i in r.indices {
+                let key = r[i].key.utf8
                 var h: UInt64 = 0xcbf2_9ce4_8422_2325
-                for b in r[i].key.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+                for b in key { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
                 var s = Int(truncatingIfNeeded: h) & (slots - 1)
                 while true {
                     let j = Int(table[s])
                     if j < 0 { table[s] = Int32(i); first[i] = Int32(i); break }
-                    if r[j].key == r[i].key {
+                    if r[j].key.utf8.elementsEqual(key) {
                         first[i] = Int32(j)
                         if second[j] < 0 { second[j] = Int32(i) }
                         break
@@ -187,7 +188,7 @@ public struct SecretsFunction: CompositionFunction {
         var longNames: [String] = []
         for i in resources.indices where first[i] == i {
             if second[i] >= 0 {
-                problems.append("composed resource name \(CanonicalJSON.quoted(resources[i].key)) is produced by both \(resources[i].origin) and \(resources[Int(second[i])].origin)")
+                problems.append("composed resource name \(CanonicalJSON.quoted(resources[i].keyString)) is produced by both \(resources[i].origin) and \(resources[Int(second[i])].origin)")
             }
             guard resources[i].nameLength > 253 else { continue }
             let name = resources[i].name

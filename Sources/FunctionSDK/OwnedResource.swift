@@ -1,12 +1,12 @@
-/// A composed resource the function renders: its key in `desired.resources`, the partial object
-/// (rendered in the current `RenderArena.scope`) and its readiness.
+/// A composed resource the function renders: its key in `desired.resources` (a string) and the
+/// partial object, both rendered in the current `RenderArena.scope`, and its readiness.
 public struct OwnedResource {
-    public var key: String
+    public var key: Rendered
     public var object: Rendered
     public var ready: Ready
 
-    public init(key: String, object: Rendered, ready: Ready) {
-        guard case .encodedObject = object else { preconditionFailure("a composed resource is an object") }
+    public init(key: Rendered, object: Rendered, ready: Ready) {
+        guard case .encodedString = key, case .encodedObject = object else { preconditionFailure("a composed resource is a string key and an object") }
         self.key = key
         self.object = object
         self.ready = ready

@@ -352,6 +352,20 @@ extension Rendered {
         }
     }
 
+    /// The bytes of a string's UTF-8, an object's entries or a list's items (0 for the rest).
+    public var encodedCount: Int {
+        switch self {
+        case .encodedString(let s), .encodedObject(let s), .encodedList(let s): return Int(s.count)
+        default: return 0
+        }
+    }
+
+    /// A string's UTF-8 bytes, in place (valid until the arena next grows).
+    public var utf8: UnsafeBufferPointer<UInt8> {
+        guard case .encodedString(let s) = self, s.count > 0 else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return RenderArena.current.pointee.bytes(s)
+    }
+
     public var string: String? {
         guard case .encodedString(let s) = self else { return nil }
         return s.count == 0 ? "" : String(decoding: RenderArena.current.pointee.bytes(s), as: UTF8.self)

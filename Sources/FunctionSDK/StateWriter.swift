@@ -25,7 +25,7 @@ public struct StateWriter {
         if raw.resources.isEmpty {
             copied = []
         } else {
-            let ownedKeys = Set(owned.map(\.key))
+            let ownedKeys = Set(owned.map { $0.key.string ?? "" })
             copied = raw.resources.filter { !ownedKeys.contains($0.key) }.map(\.field)
         }
 
@@ -38,7 +38,7 @@ public struct StateWriter {
         for r in owned {
             let structure = r.object.structBytes.count
             let resource = 1 + WireFormat.varintSize(UInt64(structure)) + structure + (r.ready != .unspecified ? 1 + WireFormat.varintSize(UInt64(r.ready.rawValue)) : 0)
-            let kn = r.key.utf8.count
+            let kn = r.key.encodedCount
             let entry = 1 + WireFormat.varintSize(UInt64(kn)) + kn + 1 + WireFormat.varintSize(UInt64(resource)) + resource
             layout.append((structure, resource, entry))
             total += 1 + WireFormat.varintSize(UInt64(entry)) + entry
@@ -62,8 +62,8 @@ public struct StateWriter {
                         w.byte(0x12)                               // State.resources, map entry
                         w.varint(UInt64(l.entry))
                         w.byte(0x0a)                               // key
-                        w.varint(UInt64(owned[i].key.utf8.count))
-                        w.string(owned[i].key)
+                        w.varint(UInt64(owned[i].key.encodedCount))
+                        w.bytes(owned[i].key.utf8)
                         w.byte(0x12)                               // value: Resource
                         w.varint(UInt64(l.resource))
                         w.byte(0x0a)                               // Resource.resource: Struct

@@ -21,6 +21,10 @@ struct AWSCluster {
         ].joined(separator: "\n")
     }
 
+    // Built once: the same two documents on every call.
+    static let controlPlaneTrustPolicy = assumeRolePolicy(service: "eks.amazonaws.com")
+    static let nodeGroupTrustPolicy = assumeRolePolicy(service: "ec2.amazonaws.com")
+
     func role(_ r: String) -> Rendered { ["matchControllerRef": true, "matchLabels": ["role": "\(claim.id)-\(r)"]] }
 
     @ResourcesBuilder
@@ -47,10 +51,10 @@ struct AWSCluster {
             "scalingConfig": [["minSize": Rendered(m), "desiredSize": Rendered(m), "maxSize": Rendered(max(10, m))]],
             "subnetIdSelector": matchControllerRef,
         ])
-        for (r, service) in [("controlplane", "eks.amazonaws.com"), ("nodegroup", "ec2.amazonaws.com")] {
+        for (r, policy) in [("controlplane", Self.controlPlaneTrustPolicy), ("nodegroup", Self.nodeGroupTrustPolicy)] {
             ManagedResource(key: "iamrole-\(r)", apiVersion: Self.iam, kind: "Role", name: "\(id)-\(r)",
                             labels: ["role": "\(id)-\(r)"],
-                            forProvider: ["assumeRolePolicy": .string(Self.assumeRolePolicy(service: service))])
+                            forProvider: ["assumeRolePolicy": .string(policy)])
         }
         for (name, policy, r) in [
             ("controlplane", "AmazonEKSClusterPolicy", "controlplane"), ("service", "AmazonEKSServicePolicy", "controlplane"),

@@ -15,7 +15,7 @@ struct ClusterClaim {
     var backend: String { eso["storeProvider"].string ?? claim.provider }
     var creds: Reader { p["creds"] }
     var credsNamespace: String { creds["namespace"].string ?? "crossplane-system" }
-    var esoReleaseKey: String { "\(id)-app-external-secrets" }
+    var esoReleaseKey: Rendered { "\(id)-app-external-secrets" }
 
     /// Every resource the claim asks for, in the canonical order of §11.3, before gating.
     @ResourcesBuilder
@@ -49,7 +49,7 @@ struct ClusterClaim {
         }
     }
 
-    var esoGate: Gate { Gate(kind: .externalSecretsOperator, key: .string(esoReleaseKey)) }
+    var esoGate: Gate { Gate(kind: .externalSecretsOperator, key: esoReleaseKey) }
 
     // MARK: §6.1 ProviderConfigs
 
@@ -93,7 +93,7 @@ struct ClusterClaim {
                     namespace: "traefik", providerConfig: id)
         }
         if esoEnabled {
-            Release(key: .string(esoReleaseKey), name: .string(esoReleaseKey), externalName: "external-secrets",
+            Release(key: esoReleaseKey, name: esoReleaseKey, externalName: "external-secrets",
                     chart: ["name": "external-secrets", "repository": "https://charts.external-secrets.io",
                             "version": .string(claim.input.chartVersion)],
                     namespace: "external-secrets", set: [("installCRDs", "true")], providerConfig: id)

@@ -16,8 +16,8 @@ enum Gating {
         c.type = "ExternalSecretsComposed"
         c.target = .compositeAndClaim
         let requested = resources.filter { r in
-            guard let o = r.namedOrigin?.string else { return false }
-            return o == "the ClusterSecretStore" || o.hasPrefix("spec.parameters.apps.externalSecrets.secrets[")
+            guard let o = r.namedOrigin else { return false }
+            return o.isString("the ClusterSecretStore") || o.hasPrefix("spec.parameters.apps.externalSecrets.secrets[")
         }
         var held: [(key: String, gate: Gate)] = []
         for r in requested {
@@ -37,7 +37,7 @@ enum Gating {
             c.reason = waitingForESO.isEmpty ? "WaitingForNamespace" : "WaitingForExternalSecretsOperator"
             var sentences: [String] = []
             if !waitingForESO.isEmpty {
-                sentences.append("Waiting for Release \(cluster.esoReleaseKey) to become Ready before composing \(waitingForESO.map(\.key).joined(separator: ", ")).")
+                sentences.append("Waiting for Release \(cluster.esoReleaseKey.string ?? "") to become Ready before composing \(waitingForESO.map(\.key).joined(separator: ", ")).")
             }
             for n in cluster.namespaces {
                 let keys = held.filter { $0.gate.isNamespace(n) }.map(\.key)

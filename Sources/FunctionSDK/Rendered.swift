@@ -366,6 +366,18 @@ extension Rendered {
         return RenderArena.current.pointee.bytes(s)
     }
 
+    /// Whether this is the string `s`, compared in place.
+    public func isString(_ s: StaticString) -> Bool {
+        guard case .encodedString = self else { return false }
+        return s.withUTF8Buffer { utf8.elementsEqual($0) }
+    }
+
+    /// Whether this is a string starting with `s`, compared in place.
+    public func hasPrefix(_ s: StaticString) -> Bool {
+        guard case .encodedString = self else { return false }
+        return s.withUTF8Buffer { p in utf8.count >= p.count && utf8.prefix(p.count).elementsEqual(p) }
+    }
+
     public var string: String? {
         guard case .encodedString(let s) = self else { return nil }
         return s.count == 0 ? "" : String(decoding: RenderArena.current.pointee.bytes(s), as: UTF8.self)

@@ -17,6 +17,10 @@ public enum StructCodec {
                              keeping: Set<String>? = nil) throws -> JSON.Object {
         guard depth < maxDepth else { throw WireFormat.Malformed(reason: "Struct nested deeper than \(maxDepth)") }
         var o = JSON.Object()
+        // One pass to count the entries first: the object is sized once instead of grown by doubling.
+        var count = 0
+        try WireFormat.forEachField(b, in: range) { f in if f.number == 1 { count += 1 } }
+        o.entries.reserveCapacity(keeping.map { min($0.count, count) } ?? count)
         try WireFormat.forEachField(b, in: range) { f in
             guard f.number == 1, f.wireType == .lengthDelimited else { return }
             // Map entry: key = 1 (string), value = 2 (JSON). A missing value is the default (null).

@@ -15,6 +15,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "CLinuxShims"),
+        .target(name: "CThreadSlot"),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "HPACK"),
@@ -23,7 +24,7 @@ let package = Package(
         .target(name: "GRPC", dependencies: ["HTTP2", "CZlib"]),
         .target(
             name: "FunctionSDK",
-            dependencies: ["GRPC", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["GRPC", "CThreadSlot", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             exclude: ["Proto", "Generated/proto.stamp"]
         ),
         .target(name: "Compositions", dependencies: ["FunctionSDK"]),

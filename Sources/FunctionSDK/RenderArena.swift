@@ -1,3 +1,4 @@
+import CThreadSlot
 import Glibc
 import Synchronization
 
@@ -9,8 +10,9 @@ import Synchronization
 /// generation: a value kept past its render (or taken to another thread) no longer matches the
 /// arena's generation, and reading it stops the process instead of reading reused bytes.
 ///
-/// Reached through a thread-specific pointer, not a class reference: the arena is touched by every
-/// object literal, and a reference would be retained and released at each touch.
+/// Reached through a C thread-local pointer, not a class reference: the arena is touched by every
+/// object literal, and a reference would be retained and released at each touch. A pthread key
+/// holds it too, only so that it is freed when its thread ends.
 public struct RenderArena {
     private(set) var base: UnsafeMutablePointer<UInt8>
     private(set) var capacity: Int
@@ -33,6 +35,7 @@ public struct RenderArena {
         var key = pthread_key_t()
         let r = pthread_key_create(&key) { p in
             guard let arena = p?.assumingMemoryBound(to: RenderArena.self) else { return }
+            cts_set(nil)
             arena.pointee.base.deallocate()
             arena.deinitialize(count: 1)
             arena.deallocate()
@@ -44,7 +47,7 @@ public struct RenderArena {
     /// This thread's arena, made on first use and freed when the thread ends.
     @inline(__always)
     static var current: UnsafeMutablePointer<RenderArena> {
-        if let p = pthread_getspecific(key) { return p.assumingMemoryBound(to: RenderArena.self) }
+        if let p = cts_get() { return p.assumingMemoryBound(to: RenderArena.self) }
         return make()
     }
 
@@ -52,6 +55,7 @@ public struct RenderArena {
         let arena = UnsafeMutablePointer<RenderArena>.allocate(capacity: 1)
         arena.initialize(to: RenderArena())
         pthread_setspecific(key, arena)
+        cts_set(arena)
         return arena
     }
 

@@ -75,23 +75,24 @@ extension Rendered: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Exp
 
     /// `"\(id)-cluster"` as a value: the pieces are written straight into the arena, no String made.
     public init(stringInterpolation i: Interpolation) {
-        precondition(i.end == RenderArena.current.pointee.used, "a value was rendered inside a string interpolation")
-        self = .encodedString(RenderArena.current.pointee.span(from: i.start))
+        precondition(i.end == i.arena.pointee.used, "a value was rendered inside a string interpolation")
+        self = .encodedString(i.arena.pointee.span(from: i.start))
     }
 
     public struct Interpolation: StringInterpolationProtocol {
+        let arena: UnsafeMutablePointer<RenderArena>
         let start: Int
         var end: Int
 
         public init(literalCapacity: Int, interpolationCount: Int) {
-            start = RenderArena.current.pointee.used
+            arena = RenderArena.current
+            start = arena.pointee.used
             end = start
         }
 
         /// Appends at the end of the arena, which must still be where this string ends: an argument
         /// that rendered something would have put its bytes in the middle of this string.
         private mutating func append(_ bytes: UnsafeRawBufferPointer) {
-            let arena = RenderArena.current
             precondition(arena.pointee.used == end, "a value was rendered inside a string interpolation")
             arena.pointee.append(bytes)
             end = arena.pointee.used
@@ -106,7 +107,7 @@ extension Rendered: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Exp
 
         public mutating func appendInterpolation(_ n: Int) {
             var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)   // 24 bytes: any Int in decimal
-            let count = withUnsafeMutableBytes(of: &digits) { buffer in
+            withUnsafeMutableBytes(of: &digits) { buffer in
                 var v = n.magnitude
                 var i = buffer.count
                 repeat {
@@ -116,9 +117,7 @@ extension Rendered: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Exp
                 } while v > 0
                 if n < 0 { i -= 1; buffer[i] = 0x2d }
                 append(UnsafeRawBufferPointer(rebasing: buffer[i...]))
-                return buffer.count - i
             }
-            _ = count
         }
     }
 }

@@ -1,0 +1,3 @@
+#include "CThreadSlot.h"
+
+_Thread_local void *cts_slot = 0;

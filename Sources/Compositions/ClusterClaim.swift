@@ -6,15 +6,27 @@ struct ClusterClaim {
     let claim: Claim
     var id: String { claim.id }
     var p: Reader { claim.parameters }
-    var eso: Reader { p["apps", "externalSecrets"] }
-
+    // Read once: the templates consult these for nearly every resource.
+    let eso: Reader
+    let creds: Reader
     /// Namespaces to create: `[dev, production]` when absent, none for `[]` (§15.1.2).
-    var namespaces: [String] { p["namespaces"].list == nil ? ["dev", "production"] : (p["namespaces"].strings ?? []) }
-    var esoEnabled: Bool { eso["enabled"].isTrue }
+    let namespaces: [String]
+    let esoEnabled: Bool
+    let backend: String
+    let credsNamespace: String
+
+    init(claim: Claim) {
+        self.claim = claim
+        let p = claim.parameters
+        eso = p["apps", "externalSecrets"]
+        creds = p["creds"]
+        namespaces = p["namespaces"].list == nil ? ["dev", "production"] : (p["namespaces"].strings ?? [])
+        esoEnabled = eso["enabled"].isTrue
+        backend = eso["storeProvider"].string ?? claim.provider
+        credsNamespace = creds["namespace"].string ?? "crossplane-system"
+    }
+
     var storeRequested: Bool { esoEnabled && eso["store"].isTrue }
-    var backend: String { eso["storeProvider"].string ?? claim.provider }
-    var creds: Reader { p["creds"] }
-    var credsNamespace: String { creds["namespace"].string ?? "crossplane-system" }
     var esoReleaseKey: Rendered { "\(id)-app-external-secrets" }
 
     /// Every resource the claim asks for, in the canonical order of §11.3, before gating.

@@ -22,12 +22,12 @@ public struct SecretsFunction: CompositionFunction {
             Response.finish(&w, view)
             return w.bytes
         case .rendered(let state, let condition, let ttl):
-            var w = ResponseWriter(capacity: view.bytes.count + 16384)
-            w.meta(tag: tag, ttlSeconds: ttl.seconds, ttlNanos: ttl.nanos)
-            w.raw(ResponseWriter.Field.desired, try state.encode(request: request))
-            Response.finish(&w, view)
-            if let c = condition { try w.message(ResponseWriter.Field.conditions, c) }
-            return w.bytes
+            var head = ResponseWriter(capacity: 64)
+            head.meta(tag: tag, ttlSeconds: ttl.seconds, ttlNanos: ttl.nanos)
+            var tail = ResponseWriter(capacity: 512)
+            Response.finish(&tail, view)
+            if let c = condition { try tail.message(ResponseWriter.Field.conditions, c) }
+            return try state.encode(request: request, head: head.bytes, field: ResponseWriter.Field.desired, tail: tail.bytes)
         }
     }
 

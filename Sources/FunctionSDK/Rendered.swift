@@ -101,8 +101,10 @@ extension Rendered: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Exp
         public mutating func appendLiteral(_ s: StaticString) { s.withUTF8Buffer { append(UnsafeRawBufferPointer($0)) } }
 
         public mutating func appendInterpolation(_ s: String) {
-            var s = s
-            s.withUTF8 { append(UnsafeRawBufferPointer($0)) }
+            // Native strings are contiguous UTF-8: read in place (a `var` copy to call withUTF8 would retain).
+            if s.utf8.withContiguousStorageIfAvailable({ append(UnsafeRawBufferPointer($0)) }) == nil {
+                Array(s.utf8).withUnsafeBytes { append($0) }
+            }
         }
 
         public mutating func appendInterpolation(_ n: Int) {
@@ -127,8 +129,9 @@ extension Rendered {
     public static func string(_ s: String) -> Rendered {
         let arena = RenderArena.current
         let start = arena.pointee.used
-        var s = s
-        s.withUTF8 { arena.pointee.append(UnsafeRawBufferPointer($0)) }
+        if s.utf8.withContiguousStorageIfAvailable({ arena.pointee.append(UnsafeRawBufferPointer($0)) }) == nil {
+            Array(s.utf8).withUnsafeBytes { arena.pointee.append($0) }
+        }
         return .encodedString(arena.pointee.span(from: start))
     }
 

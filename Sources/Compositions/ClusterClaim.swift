@@ -159,10 +159,10 @@ struct ClusterClaim {
             if let v = value?.string, !v.isEmpty { s[key] = .string(v) }
         }
         if let cluster = claim.observed[src.cluster] {
-            set("clusterName", JSON.object(cluster.object)[path: ["metadata", "name"]])
+            set("clusterName", cluster[path: "metadata", "name"])
             set("controlPlaneStatus", cluster.readyCondition?["reason"])
             if claim.provider == "google" {
-                set("field1", JSON.object(cluster.object)[path: ["status", "atProvider", "clusterIpv4Cidr"]])
+                set("field1", cluster[path: "status", "atProvider", "clusterIpv4Cidr"])
             }
         }
         if let pool = claim.observed[src.nodePool] { set("nodePoolStatus", pool.readyCondition?["reason"]) }

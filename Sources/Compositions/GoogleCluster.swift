@@ -32,7 +32,7 @@ struct GoogleCluster {
             "version": version,
         ])
         // The CIDR comes straight from the observed cluster (§12 row 24); unknown until GKE reports it.
-        let cidr = claim.observed["gkecluster"].flatMap { JSON.object($0.object)[path: ["status", "atProvider", "clusterIpv4Cidr"]]?.string }
+        let cidr = claim.observed["gkecluster"]?[path: "status", "atProvider", "clusterIpv4Cidr"]?.string
         Cilium(claim: claim, set: [
             ("nodeinit.enabled", "true"), ("nodeinit.reconfigureKubelet", "true"), ("nodeinit.removeCbrBridge", "true"),
             ("cni.binPath", "/home/kubernetes/bin"), ("gke.enabled", "true"), ("ipam.mode", "kubernetes"),

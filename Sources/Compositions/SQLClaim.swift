@@ -165,7 +165,7 @@ struct SQLClaim {
 
     var status: JSON.Object {
         let src = statusSource
-        guard let v = claim.observed[src.key].flatMap({ JSON.object($0.object)[path: src.path]?.string }), !v.isEmpty else { return JSON.Object() }
+        guard let v = claim.observed[src.key]?.value(at: src.path)?.string, !v.isEmpty else { return JSON.Object() }
         return ["address": .string(v)]
     }
 

@@ -46,9 +46,6 @@ public struct SecretsFunction: CompositionFunction {
         }
     }
 
-    /// All the templates read of an observed resource (readiness, status fields, the cluster's name).
-    static let observedFields: Set<String> = ["metadata", "status"]
-
     static func fatal(_ message: String, reason: String, target: Target) -> Result {
         var r = Result()
         r.severity = .fatal
@@ -74,7 +71,8 @@ public struct SecretsFunction: CompositionFunction {
         guard let observedXR = try request.observedComposite() else {
             return .fatal(Self.fatal("the request has no observed composite resource", reason: "UnsupportedComposite", target: .composite), ttl: ttl)
         }
-        let xr = JSON.object(observedXR.object)
+        let xrObject = observedXR.object
+        let xr = JSON.object(xrObject)
         let apiVersion = xr["apiVersion"]?.string ?? "", kind = xr["kind"]?.string ?? ""
         let name = xr[path: ["metadata", "name"]]?.string ?? ""
         guard apiVersion == Claim.group, kind == "CompositeCluster" || kind == "SQL" else {
@@ -121,8 +119,8 @@ public struct SecretsFunction: CompositionFunction {
         if !checker.problems.isEmpty { return invalid(checker.problems) }
 
         let claim = Claim(kind: kind, name: name, id: spec?["id"]?.string ?? "", provider: provider,
-                          namespace: Claim.namespace(of: observedXR.object), input: input,
-                          parameters: Reader(parameters), observed: try request.observedResources(keeping: Self.observedFields))
+                          namespace: Claim.namespace(of: xrObject), input: input,
+                          parameters: Reader(parameters), observed: try request.observedResources())
         let resources: [Composed]
         var state = StateWriter()
         var condition: Condition?

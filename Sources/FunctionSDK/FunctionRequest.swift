@@ -27,29 +27,27 @@ public struct FunctionRequest: Sendable {
         try state.withUnsafeBufferPointer { b in
             try WireFormat.forEachField(b, in: 0..<b.count) { f in
                 if f.number == 1 && f.wireType == .lengthDelimited {
-                    composite = try Self.decodeResource(b, f.range)
+                    composite = try Self.decodeResource(state, b, f.range)
                 }
             }
         }
         return composite
     }
 
-    /// Every observed composed resource, by composition resource name.
-    /// The observed composed resources by key. With `keeping`, each object holds only those
-    /// top-level fields (say `["metadata", "status"]`): the rest is not decoded.
-    public func observedResources(keeping: Set<String>? = nil) throws -> [String: ObservedResource] {
+    /// The observed composed resources by key (their objects are read on demand).
+    public func observedResources() throws -> [String: ObservedResource] {
         guard let state = view.payload(RequestView.Field.observed) else { return [:] }
         var out: [String: ObservedResource] = [:]
         try state.withUnsafeBufferPointer { b in
             try WireFormat.forEachField(b, in: 0..<b.count) { f in
                 guard f.number == 2 && f.wireType == .lengthDelimited else { return }
                 var key = ""
-                var resource = ObservedResource(object: JSON.Object())
+                var resource = ObservedResource(encoded: [])
                 try WireFormat.forEachField(b, in: f.range) { e in
                     if e.number == 1 && e.wireType == .lengthDelimited {
                         key = String(decoding: UnsafeBufferPointer(rebasing: b[e.range]), as: UTF8.self)
                     } else if e.number == 2 && e.wireType == .lengthDelimited {
-                        resource = try Self.decodeResource(b, e.range, keeping: keeping)
+                        resource = try Self.decodeResource(state, b, e.range)
                     }
                 }
                 out[key] = resource
@@ -58,13 +56,16 @@ public struct FunctionRequest: Sendable {
         return out
     }
 
-    static func decodeResource(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
-                               keeping: Set<String>? = nil) throws -> ObservedResource {
-        var r = ObservedResource(object: JSON.Object())
+    /// A Resource message in `range` of `b`, the buffer of `source`: its object stays a slice of
+    /// `source`, its connection details are copied out.
+    static func decodeResource(_ source: ArraySlice<UInt8>, _ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws -> ObservedResource {
+        var r = ObservedResource(encoded: [])
         try WireFormat.forEachField(b, in: range) { f in
             guard f.wireType == .lengthDelimited else { return }
             if f.number == 1 {
-                r.object = try StructCodec.decodeStruct(b, f.range, depth: 0, keeping: keeping)
+                let base = source.startIndex
+                r = ObservedResource(encoded: source[(base + f.range.lowerBound)..<(base + f.range.upperBound)],
+                                     connectionDetails: r.connectionDetails)
             } else if f.number == 2 {
                 let (key, value) = try decodeBytesEntry(b, f.range)
                 r.connectionDetails[key] = value
@@ -125,6 +126,7 @@ public struct FunctionRequest: Sendable {
     /// The desired composite of earlier steps: its object (possibly empty) and connection details.
     public func desiredComposite() throws -> ObservedResource? {
         guard let r = try desiredState().composite else { return nil }
-        return try view.bytes.withUnsafeBufferPointer { try Self.decodeResource($0, r) }
+        let all = view.bytes[...]
+        return try all.withUnsafeBufferPointer { try Self.decodeResource(all, $0, r) }
     }
 }

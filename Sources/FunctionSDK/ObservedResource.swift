@@ -1,18 +1,57 @@
-/// A composed resource as core observed it: the full object and its connection details.
+/// A composed resource as core observed it: the object, kept as the bytes it came in, and its
+/// connection details. A reconcile observes every composed resource but reads a few fields of a
+/// few: decoding them all into trees was most of a steady-state call, so fields are read on demand.
 public struct ObservedResource: Sendable {
-    public var object: JSON.Object
+    /// The object's `google.protobuf.Struct` payload (a slice of the request; no copy).
+    public let encoded: ArraySlice<UInt8>
     public var connectionDetails: [String: [UInt8]]
 
     public init(object: JSON.Object, connectionDetails: [String: [UInt8]] = [:]) {
-        self.object = object
+        self.init(encoded: ArraySlice(StructCodec.encodedStruct(object)), connectionDetails: connectionDetails)
+    }
+
+    init(encoded: ArraySlice<UInt8>, connectionDetails: [String: [UInt8]] = [:]) {
+        self.encoded = encoded
         self.connectionDetails = connectionDetails
     }
 
-    /// The `Ready` condition: `status.conditions[type=Ready]`.
+    /// The whole object, decoded at each call. The request was validated before any function
+    /// runs (MessageShape), so decoding cannot fail.
+    public var object: JSON.Object { (try? StructCodec.decodeStruct(encoded)) ?? JSON.Object() }
+
+    /// The value at `path` (object keys), decoding only that value.
+    public subscript(path path: String...) -> JSON? { value(at: path) }
+
+    public func value(at path: [String]) -> JSON? {
+        encoded.withUnsafeBufferPointer { b in
+            var range = 0..<b.count
+            for (i, key) in path.enumerated() {
+                guard let value = StructCodec.memberValue(key, b, range) else { return nil }
+                if i == path.count - 1 { return try? StructCodec.decodeValue(b, value, depth: 1) }
+                guard let inner = StructCodec.valueField(5, b, value) else { return nil }
+                range = inner
+            }
+            return .object(object)
+        }
+    }
+
+    /// The `Ready` condition: `status.conditions[type=Ready]`, the first one listed.
     public var readyCondition: JSON.Object? {
-        guard let conditions = JSON.object(object)[path: ["status", "conditions"]]?.list else { return nil }
-        for c in conditions where c["type"]?.string == "Ready" { return c.object }
-        return nil
+        encoded.withUnsafeBufferPointer { b -> JSON.Object? in
+            guard let status = StructCodec.memberValue("status", b, 0..<b.count).flatMap({ StructCodec.valueField(5, b, $0) }),
+                  let conditions = StructCodec.memberValue("conditions", b, status).flatMap({ StructCodec.valueField(6, b, $0) })
+            else { return nil }
+            var found: JSON.Object?
+            var done = false
+            try? WireFormat.forEachField(b, in: conditions) { item in
+                guard !done, item.number == 1, item.wireType == .lengthDelimited else { return }
+                guard let type = StructCodec.valueField(5, b, item.range).flatMap({ StructCodec.memberValue("type", b, $0) }),
+                      case .string("Ready")? = try? StructCodec.decodeValue(b, type, depth: 3) else { return }
+                done = true
+                if let s = StructCodec.valueField(5, b, item.range) { found = try StructCodec.decodeStruct(b, s, depth: 3) }
+            }
+            return found
+        }
     }
 
     /// Ready when its Ready condition has status "True" (compositions.md §1).

@@ -11,16 +11,13 @@ public enum StructCodec {
 
     static let maxDepth = 100
 
-    /// With `keeping`, only those top-level keys are decoded; the other values are skipped unread
-    /// (observed objects carry specs and managedFields a composition never looks at).
-    static func decodeStruct(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, depth: Int,
-                             keeping: Set<String>? = nil) throws -> JSON.Object {
+    static func decodeStruct(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, depth: Int) throws -> JSON.Object {
         guard depth < maxDepth else { throw WireFormat.Malformed(reason: "Struct nested deeper than \(maxDepth)") }
         var o = JSON.Object()
         // One pass to count the entries first: the object is sized once instead of grown by doubling.
         var count = 0
         try WireFormat.forEachField(b, in: range) { f in if f.number == 1 { count += 1 } }
-        o.entries.reserveCapacity(keeping.map { min($0.count, count) } ?? count)
+        o.entries.reserveCapacity(count)
         try WireFormat.forEachField(b, in: range) { f in
             guard f.number == 1, f.wireType == .lengthDelimited else { return }
             // Map entry: key = 1 (string), value = 2 (JSON). A missing value is the default (null).
@@ -34,12 +31,38 @@ public enum StructCodec {
                 }
             }
             let key = String(decoding: UnsafeBufferPointer(rebasing: b[keyRange]), as: UTF8.self)
-            if let keeping, !keeping.contains(key) { return }
             let value = try valueRange.map { try decodeValue(b, $0, depth: depth + 1) } ?? .null
             // Duplicate keys: the last entry wins.
             o[key] = value
         }
         return o
+    }
+
+    /// The Value payload of `key` among the entries of the Struct in `range` (the last one wins),
+    /// found without decoding anything else.
+    static func memberValue(_ key: String, _ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int>? {
+        var found: Range<Int>?
+        try? WireFormat.forEachField(b, in: range) { f in
+            guard f.number == 1, f.wireType == .lengthDelimited else { return }
+            var k: Range<Int>?, v: Range<Int>?
+            try WireFormat.forEachField(b, in: f.range) { e in
+                guard e.wireType == .lengthDelimited else { return }
+                if e.number == 1 { k = e.range } else if e.number == 2 { v = e.range }
+            }
+            if let k, b[k].elementsEqual(key.utf8) { found = v ?? (k.upperBound..<k.upperBound) }
+        }
+        return found
+    }
+
+    /// The payload of a Value's length-delimited field `number` (5: Struct, 6: ListValue), or nil
+    /// when the Value holds something else.
+    static func valueField(_ number: Int, _ b: UnsafeBufferPointer<UInt8>, _ value: Range<Int>) -> Range<Int>? {
+        var found: Range<Int>?
+        try? WireFormat.forEachField(b, in: value) { f in
+            // A Value is a oneof: the last field set wins.
+            found = f.number == number && f.wireType == .lengthDelimited ? f.range : nil
+        }
+        return found
     }
 
     static func decodeValue(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, depth: Int) throws -> JSON {

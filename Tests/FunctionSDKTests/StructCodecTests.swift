@@ -39,18 +39,38 @@ struct StructCodecTests {
         #expect(parsed.fields["b"]?.kind == .nullValue(.nullValue))
     }
 
-    @Test("observed resources can be decoded keeping only some top-level fields")
-    func keeping() throws {
+    @Test("observed resources are read on demand: the object, a path, the Ready condition")
+    func observedOnDemand() throws {
         var request = RunFunctionRequest()
         var resource = Resource()
-        resource.resource = try Google_Protobuf_Struct(jsonString: #"{"metadata":{"name":"n"},"spec":{"big":[1,2,3]},"status":{"ready":true}}"#)
+        resource.resource = try Google_Protobuf_Struct(jsonString: #"""
+            {"metadata":{"name":"n"},"spec":{"big":[1,2,3]},
+             "status":{"atProvider":{"address":"db.example"},
+                       "conditions":[{"type":"Synced","status":"True"},{"type":"Ready","status":"True","reason":"Available"},
+                                     {"type":"Ready","status":"False"}]}}
+            """#)
+        resource.connectionDetails["password"] = Data("s3cret".utf8)
         request.observed.resources["r"] = resource
-        let view = try RequestView(bytes: try request.serializedBytes())
-        let all = try FunctionRequest(view).observedResources()
-        #expect(Set(all["r"]?.object.keys ?? []) == ["metadata", "spec", "status"])
-        let some = try FunctionRequest(view).observedResources(keeping: ["metadata", "status"])
-        #expect(Set(some["r"]?.object.keys ?? []) == ["metadata", "status"])
-        #expect(some["r"]?.object["status"] == ["ready": true])
+        var unready = Resource()
+        unready.resource = try Google_Protobuf_Struct(jsonString: #"{"status":{"conditions":[{"type":"Ready","status":"False"}]}}"#)
+        request.observed.resources["u"] = unready
+        var bare = Resource()
+        bare.resource = try Google_Protobuf_Struct(jsonString: #"{"status":{"conditions":"not a list"}}"#)
+        request.observed.resources["b"] = bare
+        let observed = try FunctionRequest(try RequestView(bytes: try request.serializedBytes())).observedResources()
+
+        let r = try #require(observed["r"])
+        #expect(Set(r.object.keys) == ["metadata", "spec", "status"])
+        #expect(r[path: "metadata", "name"] == "n")
+        #expect(r[path: "status", "atProvider", "address"] == "db.example")
+        #expect(r[path: "spec", "big"] == [1, 2, 3])
+        #expect(r[path: "spec", "missing"] == nil)
+        #expect(r[path: "metadata", "name", "deeper"] == nil)
+        #expect(r.readyCondition?["reason"] == "Available")   // the first Ready condition
+        #expect(r.isReady)
+        #expect(r.connectionDetails["password"] == Array("s3cret".utf8))
+        #expect(observed["u"]?.isReady == false)
+        #expect(observed["b"]?.readyCondition == nil)
     }
 }
 

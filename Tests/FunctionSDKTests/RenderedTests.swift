@@ -1,0 +1,104 @@
+import Foundation
+import FunctionSDK
+import SwiftProtobuf
+import Testing
+
+/// Template values are encoded into the render arena as they are built; these check the bytes with
+/// swift-protobuf (a second implementation) and the arena's growth, reuse and misuse checks.
+@Suite("rendered values")
+struct RenderedTests {
+    /// Whether swift-protobuf reads the object's bytes as the Struct of this JSON text.
+    static func decodes(_ object: Rendered, as json: String) throws -> Bool {
+        try Google_Protobuf_Struct(serializedBytes: Array(object.structBytes)) == Google_Protobuf_Struct(jsonString: json)
+    }
+
+    @Test("object literals: entries in order, nil, null, \"\" and [] dropped, {} kept; numbers, bools, lists and nesting")
+    func literals() throws {
+        try RenderArena.scope { () throws in
+            let absent: String? = nil
+            let id = "team-7"
+            let object: Rendered = [
+                "name": "\(id)-cluster",
+                "gone": absent.map(Rendered.string),
+                "null": nil,
+                "empty": "",
+                "none": [],
+                "kept": .emptyObject,
+                "n": 3, "x": 2.5, "yes": true,
+                "list": ["a", 1, false, ["k": "v"], []],
+                "nested": ["deeper": ["deepest": .string(id)]],
+                "nan": .number(.nan),
+            ]
+            #expect(object.json.object?.keys == ["name", "kept", "n", "x", "yes", "list", "nested", "nan"])
+            #expect(try Self.decodes(object, as: #"{"kept":{},"list":["a",1.0,false,{"k":"v"},[]],"n":3.0,"name":"team-7-cluster","nan":null,"nested":{"deeper":{"deepest":"team-7"}},"x":2.5,"yes":true}"#))
+            #expect(object["name"]?.string == "team-7-cluster")
+            #expect(object.stringLength("nested", "deeper") == nil)
+            #expect(object["list"]?.json == ["a", 1, false, ["k": "v"], []])
+        }
+    }
+
+    @Test("interpolation: strings, negative and large integers, nothing else written in between")
+    func interpolation() throws {
+        try RenderArena.scope { () throws in
+            let n = -9_223_372_036_854_775_807, zero = 0, word = "é"
+            let v: Rendered = "\(word)-\(n)-\(zero)-\(Int.max)"
+            #expect(v.string == "é--9223372036854775807-0-9223372036854775807")
+            #expect(v.encodedCount == v.string?.utf8.count)
+            #expect(v.isString("é--9223372036854775807-0-9223372036854775807"))
+            #expect(v.hasPrefix("é--9"))
+            #expect(!v.hasPrefix("-9"))
+        }
+    }
+
+    @Test("values read from a request are copied in as they came")
+    func fromJSON() throws {
+        let json: JSON = ["a": [1, "b", ["c": nil]], "d": ["e": true], "f": ""]
+        try RenderArena.scope { () throws in
+            let r: Rendered = ["copied": Rendered(json)]
+            #expect(r.json == ["copied": json])
+        }
+    }
+
+    @Test("a render far past the arena's first block: the arena grows, values made before stay valid, the next render starts small")
+    func growth() throws {
+        try RenderArena.scope { () throws in
+            let first: Rendered = ["before": "growth"]
+            // About 2 MiB of nested copies: past the first 64 KiB block and past the 1 MiB the
+            // arena keeps between renders.
+            var items: [Rendered] = []
+            for i in 0..<8000 {
+                items.append(["index": .number(Double(i)), "name": "item-\(i)", "labels": ["a": "b", "n": "\(i)"]])
+            }
+            let big: Rendered = ["items": .list(items), "again": .list(items)]
+            #expect(big.encodedCount > 1 << 20)
+            #expect(first.json == ["before": "growth"])
+            let decoded = try #require(big.json.object?["items"]?.list)
+            #expect(decoded.count == 8000)
+            #expect(decoded[7999] == ["index": 7999, "name": "item-7999", "labels": ["a": "b", "n": "7999"]])
+        }
+        try RenderArena.scope { () throws in
+            let small: Rendered = ["after": "reset"]
+            #expect(try Self.decodes(small, as: #"{"after":"reset"}"#))
+        }
+    }
+
+    @Test("a value kept past its render stops the process instead of reading reused memory")
+    func staleValue() async throws {
+        let result = try await #require(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let kept = RenderArena.scope { () -> Rendered in ["kept": "past its render"] }
+            RenderArena.scope { _ = kept.json }
+        }
+        #expect(String(decoding: result.standardErrorContent, as: UTF8.self).contains("read outside the render (or thread) that made it"))
+    }
+
+    @Test("a value taken to another thread stops the process")
+    func otherThread() async throws {
+        let result = try await #require(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            nonisolated(unsafe) let made = RenderArena.scope { () -> Rendered in ["made": "here"] }
+            let t = Thread { _ = made.json }
+            t.start()
+            sleep(5)
+        }
+        #expect(String(decoding: result.standardErrorContent, as: UTF8.self).contains("read outside the render (or thread) that made it"))
+    }
+}

@@ -185,6 +185,10 @@ extension Rendered {
 
     /// The entries of several objects, one after the other (their keys must not repeat).
     public static func merging(_ objects: Rendered...) -> Rendered {
+        // One non-empty part is the answer as it stands: nothing to copy.
+        var nonEmpty = 0, only = Rendered.emptyObject
+        for o in objects where o.encodedCount > 0 { nonEmpty += 1; only = o }
+        if nonEmpty <= 1, case .encodedObject = only { return only }
         let arena = RenderArena.current
         var total = 0
         for o in objects {

@@ -81,9 +81,13 @@ enum ClusterClaimSchema {
 
     /// Field checks of the parameters (the caller has checked that `parameters` is an object).
     static func checkParameters(_ parameters: JSON.Object, into checker: inout FieldChecker) {
-        for f in Self.parameters { checker.check(parameters[f.name], at: "spec.parameters.\(f.name)", f) }
+        Self.parameters.withUnsafeBufferPointer { fs in
+            for i in fs.indices { checker.check(parameters[fs[i].name], at: "spec.parameters.\(fs[i].name)", fs[i]) }
+        }
         if let eso = JSON.object(parameters)[path: ["apps", "externalSecrets"]]?.object {
-            for f in additions { checker.check(eso[f.name], at: "\(esoPath).\(f.name)", f) }
+            additions.withUnsafeBufferPointer { fs in
+                for i in fs.indices { checker.check(eso[fs[i].name], at: "\(esoPath).\(fs[i].name)", fs[i]) }
+            }
         }
     }
 

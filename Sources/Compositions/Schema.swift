@@ -112,7 +112,10 @@ struct FieldChecker {
             }
         case .object(let fields):
             guard case .object(let o) = v else { return typeProblem(path(), "an object", v) }
-            for f in fields { check(o[f.name], at: "\(path()).\(f.name)", f) }
+            // Fields read in place: iterating by value would retain each name and schema.
+            fields.withUnsafeBufferPointer { fs in
+                for i in fs.indices { check(o[fs[i].name], at: "\(path()).\(fs[i].name)", fs[i]) }
+            }
         }
     }
 

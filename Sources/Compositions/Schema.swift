@@ -56,17 +56,31 @@ enum NameFormat: Sendable {
 enum Names {
     static func isAlnum(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x7a) || (b >= 0x41 && b <= 0x5a) }
 
-    static func isDNSLabel(_ s: Substring) -> Bool {
-        let u = s.utf8
+    /// Lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63.
+    static func isDNSLabel(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let first = u.first, let last = u.last, u.count <= 63 else { return false }
-        let lowerAlnum: (UInt8) -> Bool = { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x7a) }
+        func lowerAlnum(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x7a) }
         return lowerAlnum(first) && lowerAlnum(last) && u.allSatisfy { lowerAlnum($0) || $0 == 0x2d }
     }
 
-    static func isDNSLabel(_ s: String) -> Bool { isDNSLabel(Substring(s)) }
+    static func isDNSLabel(_ s: String) -> Bool { utf8(s, isDNSLabel) }
 
+    /// DNS labels joined by '.', at most 253.
     static func isDNSSubdomain(_ s: String) -> Bool {
-        s.utf8.count <= 253 && s.split(separator: ".", omittingEmptySubsequences: false).allSatisfy(isDNSLabel)
+        utf8(s) { u in
+            guard u.count <= 253 else { return false }
+            var start = 0
+            for i in 0...u.count where i == u.count || u[i] == 0x2e {
+                guard isDNSLabel(UnsafeBufferPointer(rebasing: u[start..<i])) else { return false }
+                start = i + 1
+            }
+            return true
+        }
+    }
+
+    /// Runs `check` on the string's UTF-8 in place (claim values are native strings; others are copied).
+    private static func utf8(_ s: String, _ check: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+        s.utf8.withContiguousStorageIfAvailable(check) ?? Array(s.utf8).withUnsafeBufferPointer(check)
     }
 }
 

@@ -42,6 +42,10 @@ public final class CallDispatcher: StreamHandler {
                                   HeaderField("grpc-accept-encoding", "gzip,identity")]
     static let gzipResponseHeaders = responseHeaders + [HeaderField("grpc-encoding", "gzip")]
     static let okTrailers = [HeaderField("grpc-status", "0")]
+    /// HPACK memo slots of the three lists above: they go out on every call.
+    enum Memo {
+        static let responseHeaders = 0, gzipResponseHeaders = 1, okTrailers = 2
+    }
 
     public init(router: Router, options: ServerOptions) {
         self.router = router
@@ -296,7 +300,7 @@ public final class CallDispatcher: StreamHandler {
                 if m.compressed { throw Status(.internalError, "grpc: compressed flag set with identity or empty encoding") }
                 let response = try call.handler(m.bytes, call.context)
                 if !call.headersSent {
-                    connection.sendHeaders(stream: stream, fields: Self.responseHeaders, endStream: false)
+                    connection.sendHeaders(stream: stream, fields: Self.responseHeaders, endStream: false, memo: Memo.responseHeaders)
                     call.headersSent = true
                 }
                 connection.sendData(stream: stream, prefix: Self.prefix(length: response.count, compressed: false),
@@ -353,11 +357,12 @@ public final class CallDispatcher: StreamHandler {
         }
         let compress = call.acceptsGzip && options.compressionThreshold.map { response.count >= $0 } == true
         if compress { response = Gzip.compress(response) }
-        connection.sendHeaders(stream: stream, fields: compress ? Self.gzipResponseHeaders : Self.responseHeaders, endStream: false)
+        connection.sendHeaders(stream: stream, fields: compress ? Self.gzipResponseHeaders : Self.responseHeaders, endStream: false,
+                               memo: compress ? Memo.gzipResponseHeaders : Memo.responseHeaders)
         // The 5-byte prefix goes beside the message rather than in a copy of it.
         connection.sendData(stream: stream, prefix: Self.prefix(length: response.count, compressed: compress),
                             bytes: response, endStream: false)
-        connection.sendTrailers(stream: stream, fields: Self.okTrailers)
+        connection.sendTrailers(stream: stream, fields: Self.okTrailers, memo: Memo.okTrailers)
         options.onCallFinished?(context.path, .ok, now &- started)
     }
 

@@ -10,6 +10,9 @@ struct DynamicTable {
     private(set) var entries: [Entry] = []   // oldest first
     private(set) var size = 0
     private(set) var maxSize: Int
+    /// Changes whenever an entry is added or evicted or the size changes: an encoding made at one
+    /// generation is valid, byte for byte, at that same generation.
+    private(set) var generation: UInt64 = 0
 
     init(maxSize: Int) { self.maxSize = maxSize }
 
@@ -22,6 +25,7 @@ struct DynamicTable {
     }
 
     mutating func add(name: String, value: String, size entrySize: Int) {
+        generation &+= 1
         if entrySize > maxSize {
             entries.removeAll(keepingCapacity: true)
             size = 0
@@ -33,6 +37,7 @@ struct DynamicTable {
     }
 
     mutating func resize(_ newMax: Int) {
+        generation &+= 1
         maxSize = newMax
         evict(toFit: newMax)
     }

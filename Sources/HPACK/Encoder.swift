@@ -10,6 +10,12 @@ public struct Encoder: Sendable {
     private var pendingMinimum: Int?
     private var pendingFinal: Int?
     public var indexedNames: Set<String>
+    /// Encodings of field lists a caller sends on every call (the same response headers and
+    /// trailers), by the caller's slot number, with the table generation they were made at.
+    private var memo: [(generation: UInt64, bytes: [UInt8])?] = Array(repeating: nil, count: Encoder.memoSlots)
+    public static let memoSlots = 4
+    /// Blocks served from the memo (for tests).
+    private(set) var memoHits = 0
 
     public init(maxTableSize: Int = 4096, indexedNames: Set<String> = Encoder.defaultIndexedNames) {
         self.cap = maxTableSize
@@ -37,6 +43,24 @@ public struct Encoder: Sendable {
             pendingMinimum = nil
         }
         for field in fields { encode(field, into: &out) }
+    }
+
+    /// `encode(_:into:)` for a list the caller always passes under the same `slot`. An encoding
+    /// that left the table as it found it is kept and replayed while the table stays unchanged:
+    /// the same bytes the full encoding would give, without a lookup per field. Once the fields
+    /// are in the table (after the first answer) that is every call.
+    public mutating func encode(_ fields: [HeaderField], into out: inout [UInt8], memo slot: Int) {
+        precondition(slot >= 0 && slot < Self.memoSlots, "HPACK memo slot out of range")
+        if pendingFinal == nil, let m = memo[slot], m.generation == table.generation {
+            memoHits &+= 1
+            out.append(contentsOf: m.bytes)
+            return
+        }
+        let start = out.count
+        let before = table.generation
+        let hadUpdate = pendingFinal != nil
+        encode(fields, into: &out)
+        memo[slot] = !hadUpdate && table.generation == before ? (before, Array(out[start...])) : nil
     }
 
     public mutating func encode(_ field: HeaderField, into out: inout [UInt8]) {

@@ -609,10 +609,11 @@ public final class ServerConnection {
 
     // MARK: - Output (called by the application)
 
-    public func sendHeaders(stream: UInt32, fields: [HeaderField], endStream: Bool) {
+    /// Encodes and queues a header block. `memo` names a slot (below `Encoder.memoSlots`) for a list
+    /// sent again and again, always the same under that slot, whose encoding HPACK may replay.
+    public func sendHeaders(stream: UInt32, fields: [HeaderField], endStream: Bool, memo: Int? = nil) {
         guard var s = streams[stream], !s.localClosed else { return }
-        encodeScratch.removeAll(keepingCapacity: true)
-        encoder.encode(fields, into: &encodeScratch)
+        encode(fields, memo: memo)
         FrameWriter.headerBlock(stream: stream, block: encodeScratch, endStream: endStream,
                                 maxFrameSize: peerMaxFrameSize, into: &outbound)
         if endStream {
@@ -662,10 +663,11 @@ public final class ServerConnection {
     }
 
     /// Ends the stream with trailers once queued data has been sent.
-    public func sendTrailers(stream: UInt32, fields: [HeaderField]) {
+    public func sendTrailers(stream: UInt32, fields: [HeaderField], memo: Int? = nil) {
         guard var s = streams[stream], !s.localClosed, !s.endAfterPending else { return }
         s.endAfterPending = true
         s.pendingTrailers = fields
+        s.trailersMemo = memo
         streams[stream] = s
         flush(stream)
     }
@@ -675,6 +677,16 @@ public final class ServerConnection {
         guard drop(stream) != nil else { return }
         FrameWriter.rstStream(stream: stream, code: code, into: &outbound)
         closed.record(stream, .resetBySelf)
+    }
+
+    /// Encodes a header block into `encodeScratch`.
+    private func encode(_ fields: [HeaderField], memo: Int?) {
+        encodeScratch.removeAll(keepingCapacity: true)
+        if let slot = memo {
+            encoder.encode(fields, into: &encodeScratch, memo: slot)
+        } else {
+            encoder.encode(fields, into: &encodeScratch)
+        }
     }
 
     /// Removes a stream from the active table, with the output it still had queued.
@@ -774,8 +786,7 @@ public final class ServerConnection {
             s.pendingOffset = 0
             if s.endAfterPending && !s.localClosed {
                 if let trailers = s.pendingTrailers {
-                    encodeScratch.removeAll(keepingCapacity: true)
-                    encoder.encode(trailers, into: &encodeScratch)
+                    encode(trailers, memo: s.trailersMemo)
                     FrameWriter.headerBlock(stream: stream, block: encodeScratch, endStream: true,
                                             maxFrameSize: peerMaxFrameSize, into: &outbound)
                 } else {

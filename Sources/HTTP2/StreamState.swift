@@ -17,6 +17,8 @@ struct StreamState {
     /// End the stream once `pending` drains: with trailers if set, else END_STREAM on the last DATA.
     var endAfterPending = false
     var pendingTrailers: [HeaderField]?
+    /// The HPACK memo slot the trailers are sent under, if any.
+    var trailersMemo: Int?
     /// Since when the answer has waited for window with no byte sent.
     var stalledSince: UInt64?
 

@@ -11,32 +11,62 @@ public final class CallStatistics: Sendable {
         var sumNanos: UInt64 = 0
     }
 
-    struct State {
-        var counts: [String: [Int: Int]] = [:]
-        var latency: [String: Histogram] = [:]
+    /// Per method slot: calls by status code (0...16 in place, anything else in `otherCodes`) and
+    /// the latency histogram. Recorded on every call, so updated in place: no hashing of the method
+    /// and no copy of a histogram out of a dictionary and back.
+    struct Slot {
+        var codes = [Int](repeating: 0, count: 17)
+        var otherCodes: [Int: Int] = [:]
+        var latency = Histogram()
+
+        var byCode: [Int: Int] {
+            var out = otherCodes
+            for (code, n) in codes.enumerated() where n > 0 { out[code] = n }
+            return out
+        }
     }
 
-    private let state = Mutex(State())
-    private let knownMethods: Set<String>
+    /// Known methods in order, then "unknown".
+    private let methods: [String]
+    private let slotOf: [String: Int]
+    private let state: Mutex<[Slot]>
 
-    public init(knownMethods: Set<String> = []) { self.knownMethods = knownMethods }
+    public init(knownMethods: Set<String> = []) {
+        methods = knownMethods.sorted() + ["unknown"]
+        slotOf = Dictionary(uniqueKeysWithValues: methods.dropLast().enumerated().map { ($1, $0) })
+        state = Mutex([Slot](repeating: Slot(), count: methods.count))
+    }
 
     public func record(_ code: StatusCode, path: String = "", nanos: UInt64 = 0) {
-        let method = knownMethods.contains(path) ? path : "unknown"
-        state.withLock { s in
-            s.counts[method, default: [:]][code.rawValue, default: 0] += 1
-            var h = s.latency[method] ?? Histogram()
-            let seconds = Double(nanos) / 1e9
-            for (i, le) in Self.bucketSeconds.enumerated() where seconds <= le { h.buckets[i] += 1 }
-            h.count += 1
-            h.sumNanos &+= nanos
-            s.latency[method] = h
+        let slot = slotOf[path] ?? methods.count - 1
+        let seconds = Double(nanos) / 1e9
+        state.withLock { slots in
+            if code.rawValue >= 0 && code.rawValue < 17 {
+                slots[slot].codes[code.rawValue] += 1
+            } else {
+                slots[slot].otherCodes[code.rawValue, default: 0] += 1
+            }
+            for (i, le) in Self.bucketSeconds.enumerated() where seconds <= le { slots[slot].latency.buckets[i] += 1 }
+            slots[slot].latency.count += 1
+            slots[slot].latency.sumNanos &+= nanos
         }
+    }
+
+    /// What has been recorded, by method name: only methods that were called.
+    private var recorded: (counts: [String: [Int: Int]], latency: [String: Histogram]) {
+        let slots = state.withLock { $0 }
+        var counts: [String: [Int: Int]] = [:]
+        var latency: [String: Histogram] = [:]
+        for (i, slot) in slots.enumerated() where slot.latency.count > 0 {
+            counts[methods[i]] = slot.byCode
+            latency[methods[i]] = slot.latency
+        }
+        return (counts, latency)
     }
 
     /// Calls by status code, over every method.
     public var snapshot: [Int: Int] {
-        state.withLock { s in s.counts.values.reduce(into: [:]) { acc, m in for (k, v) in m { acc[k, default: 0] += v } } }
+        recorded.counts.values.reduce(into: [:]) { acc, m in for (k, v) in m { acc[k, default: 0] += v } }
     }
 
     /// `{"0":1234,"12":1}`, keys in numeric order.
@@ -46,7 +76,7 @@ public final class CallStatistics: Sendable {
 
     /// Prometheus text exposition of the counters and histograms.
     public var prometheus: String {
-        let s = state.withLock { $0 }
+        let s = recorded
         var out = "# HELP function_secrets_grpc_requests_total Finished gRPC calls by method and status code.\n"
         out += "# TYPE function_secrets_grpc_requests_total counter\n"
         for method in s.counts.keys.sorted() {

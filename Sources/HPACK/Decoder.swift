@@ -1,3 +1,5 @@
+import Glibc
+
 /// The result of decoding one header block.
 public struct DecodedBlock: Sendable {
     public var fields: [HeaderField]
@@ -17,6 +19,13 @@ public struct Decoder: Sendable {
     public var maxFieldCount: Int
     private var table: DynamicTable
     private var scratch: [UInt8] = []
+    /// The last few short Huffman-coded literals and what they decoded to. Clients that do not index a
+    /// field send the same bytes on every request (nghttp2 and h2load send `:path` and
+    /// `content-length` as literals), and the decoded string is then reused instead of decoded and
+    /// allocated again.
+    private var recentHuffman: [(raw: [UInt8], text: String, count: Int)] = []
+    private var nextRecent = 0
+    static let recentHuffmanEntries = 4, recentHuffmanMaxLength = 128
 
     public init(maxTableSize: Int = 4096, maxHeaderListSize: Int = 65536, maxFieldCount: Int = 100) {
         self.maxTableSize = maxTableSize
@@ -109,9 +118,26 @@ public struct Decoder: Sendable {
         if !huffman {
             return (String(decoding: raw, as: UTF8.self), length)
         }
+        let remember = length > 0 && length <= Self.recentHuffmanMaxLength
+        if remember {
+            for e in recentHuffman where e.raw.count == length
+                && e.raw.withUnsafeBytes({ memcmp($0.baseAddress!, raw.baseAddress!, length) == 0 }) {
+                return (e.text, e.count)
+            }
+        }
         scratch.removeAll(keepingCapacity: true)
         try Huffman.decode(raw, into: &scratch)
-        return (String(decoding: scratch, as: UTF8.self), scratch.count)
+        let text = String(decoding: scratch, as: UTF8.self)
+        if remember {
+            let entry = (raw: Array(raw), text: text, count: scratch.count)
+            if recentHuffman.count < Self.recentHuffmanEntries {
+                recentHuffman.append(entry)
+            } else {
+                recentHuffman[nextRecent] = entry
+                nextRecent = (nextRecent + 1) % Self.recentHuffmanEntries
+            }
+        }
+        return (text, scratch.count)
     }
 
     private func emit(_ name: String, _ value: String, octets: Int?, neverIndexed: Bool, into out: inout DecodedBlock, count: inout Int) {

@@ -123,9 +123,33 @@ enum RequestValidator {
 
     private static func checkValue(_ f: HeaderField) throws(MalformedReason) {
         let v = f.value.utf8
-        for b in v where b == 0 || b == 0x0a || b == 0x0d { throw .invalidFieldValue(f.name) }
+        let clean = v.withContiguousStorageIfAvailable(hasNoNULCRLF) ?? !v.contains { $0 == 0 || $0 == 0x0a || $0 == 0x0d }
+        if !clean { throw .invalidFieldValue(f.name) }
         if let first = v.first, first == 0x20 || first == 0x09 { throw .invalidFieldValue(f.name) }
         if let last = v.last, last == 0x20 || last == 0x09 { throw .invalidFieldValue(f.name) }
+    }
+
+    /// No NUL, LF or CR (RFC 9113 §8.2.1), eight bytes at a time: every value of every request goes
+    /// through here.
+    static func hasNoNULCRLF(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        @inline(__always) func hasZeroByte(_ x: UInt64) -> Bool {
+            (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
+        }
+        var i = 0
+        if b.count >= 8, let base = b.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while i + 8 <= b.count {
+                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                if hasZeroByte(w) || hasZeroByte(w ^ 0x0a0a_0a0a_0a0a_0a0a) || hasZeroByte(w ^ 0x0d0d_0d0d_0d0d_0d0d) { return false }
+                i += 8
+            }
+        }
+        while i < b.count {
+            let c = b[i]
+            if c == 0 || c == 0x0a || c == 0x0d { return false }
+            i += 1
+        }
+        return true
     }
 
     private static func parseContentLength(_ s: String) -> Int? {

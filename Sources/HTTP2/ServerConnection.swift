@@ -21,8 +21,10 @@ public final class ServerConnection {
     /// Events for the application, drained with `takeEvents()`.
     public private(set) var events: [Event] = []
 
+    /// Received bytes: processed up to `inboundOffset`, valid up to `inboundEnd`; the rest is space.
     private var inbound: [UInt8] = []
     private var inboundOffset = 0
+    private var inboundEnd = 0
     private var decoder: Decoder
     private var encoder = Encoder()
     private var encodeScratch: [UInt8] = []
@@ -179,18 +181,51 @@ public final class ServerConnection {
     public func receive(_ bytes: UnsafeRawBufferPointer, now: UInt64) {
         if isClosing { return }
         self.now = now
-        if inboundOffset == inbound.count {
-            inbound.removeAll(keepingCapacity: true)
+        makeRoom(bytes.count)
+        inbound.withUnsafeMutableBytes { raw in
+            UnsafeMutableRawBufferPointer(rebasing: raw[inboundEnd..<(inboundEnd + bytes.count)]).copyMemory(from: bytes)
+        }
+        inboundEnd += bytes.count
+        process(now: now)
+    }
+
+    /// Space the transport reads into at once, with `receive(now:readingWith:)`.
+    public static let readChunk = 65536
+
+    /// Lets the transport read straight into the input buffer, saving a copy of every byte received:
+    /// `read` gets `readChunk` bytes of space and returns how many it filled (0 for none); those are
+    /// then processed as `receive` would. Returns what `read` returned.
+    @discardableResult
+    public func receive(now: UInt64, readingWith read: (UnsafeMutableRawBufferPointer) -> Int) -> Int {
+        if isClosing { return 0 }
+        self.now = now
+        makeRoom(Self.readChunk)
+        let n = inbound.withUnsafeMutableBytes { raw in
+            read(UnsafeMutableRawBufferPointer(rebasing: raw[inboundEnd..<(inboundEnd + Self.readChunk)]))
+        }
+        guard n > 0 else { return n }
+        precondition(n <= Self.readChunk, "read past the space it was given")
+        inboundEnd += n
+        process(now: now)
+        return n
+    }
+
+    /// Makes `count` bytes of space after the unprocessed input: what was processed is dropped (moving
+    /// the rest to the front once it is more than 64 KiB in), and the buffer grows only when the
+    /// unprocessed input itself needs it. It keeps its size, so reads never pay to zero it again.
+    private func makeRoom(_ count: Int) {
+        if inboundOffset == inboundEnd {
+            inboundOffset = 0
+            inboundEnd = 0
+        } else if inboundOffset > 65536 || inboundEnd + count > inbound.count {
+            inbound.withUnsafeMutableBytes { raw in
+                raw.baseAddress!.copyMemory(from: raw.baseAddress! + inboundOffset, byteCount: inboundEnd - inboundOffset)
+            }
+            inboundEnd -= inboundOffset
             inboundOffset = 0
         }
-        inbound.append(contentsOf: bytes)
-        process(now: now)
-        if inboundOffset > 0 && inboundOffset == inbound.count {
-            inbound.removeAll(keepingCapacity: true)
-            inboundOffset = 0
-        } else if inboundOffset > 65536 {
-            inbound.removeFirst(inboundOffset)
-            inboundOffset = 0
+        if inboundEnd + count > inbound.count {
+            inbound.append(contentsOf: repeatElement(0, count: inboundEnd + count - inbound.count))
         }
     }
 
@@ -200,7 +235,7 @@ public final class ServerConnection {
 
     private func process(now: UInt64) {
         if phase == .awaitingPreface {
-            let available = inbound.count - inboundOffset
+            let available = inboundEnd - inboundOffset
             let n = min(available, Self.preface.count)
             for i in 0..<n where inbound[inboundOffset + i] != Self.preface[i] {
                 connectionError(.protocolError, "invalid connection preface")
@@ -211,7 +246,7 @@ public final class ServerConnection {
             phase = .awaitingSettings
         }
         while !isClosing {
-            let available = inbound.count - inboundOffset
+            let available = inboundEnd - inboundOffset
             if available < 9 { return }
             let b = inboundOffset
             let length = Int(inbound[b]) << 16 | Int(inbound[b + 1]) << 8 | Int(inbound[b + 2])

@@ -37,7 +37,8 @@ final class EventLoop: @unchecked Sendable {
     private var nextToken: UInt64 = 2
     private var shutdownDeadline: UInt64?
     private var lastTick: UInt64 = 0
-    private var readBuffer = [UInt8](repeating: 0, count: 65536)
+    /// Where input that is discarded (after our GOAWAY) is read to.
+    private var readBuffer = [UInt8](repeating: 0, count: 16384)
     /// TLS connections with decrypted input left over after a bounded read.
     private var readAgain: [UInt64] = []
     private let tls: TLSContext?
@@ -254,12 +255,22 @@ final class EventLoop: @unchecked Sendable {
         }
         // Bounded per wake-up so one busy peer cannot starve the others on this loop.
         for _ in 0..<16 {
-            switch readBuffer.withUnsafeMutableBytes({ c.read(into: $0) }) {
-            case .data(let n):
-                if c.drainUntil != nil || c.h2.isClosing { continue }
-                readBuffer.withUnsafeBytes { raw in
-                    c.h2.receive(UnsafeRawBufferPointer(rebasing: raw[0..<n]), now: now)
+            var result = Connection.ReadResult.wouldBlock
+            let discard = c.drainUntil != nil || c.h2.isClosing
+            if discard {
+                // Read and discarded.
+                result = readBuffer.withUnsafeMutableBytes { c.read(into: $0) }
+            } else {
+                // Straight into the connection's input buffer, which parses it at once.
+                c.h2.receive(now: now) { space in
+                    result = c.read(into: space)
+                    if case .data(let n) = result { return n }
+                    return 0
                 }
+            }
+            switch result {
+            case .data(let n):
+                if discard { continue }
                 c.dispatch(now: now)
                 // Answers go out once they fill a good batch rather than after the whole wake-up: the
                 // output buffer stays small enough to be kept and reused instead of regrown each turn.
@@ -268,7 +279,7 @@ final class EventLoop: @unchecked Sendable {
                     if c.closed { return }
                 }
                 // A short plain read drained the socket; TLS returns one record at a time, so keep going.
-                if c.tls == nil && n < readBuffer.count { return }
+                if c.tls == nil && n < ServerConnection.readChunk { return }
             case .closed:
                 // Peer closed its side. Flush what we owe and close.
                 _ = c.flush()

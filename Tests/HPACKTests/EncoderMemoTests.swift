@@ -59,3 +59,24 @@ struct EncoderMemoTests {
         #expect(memoized.memoHits - before == 20)
     }
 }
+
+/// Huffman literals the decoder has just seen are reused, never confused with another literal.
+@Suite("HPACK decoder: repeated literals")
+struct RepeatedLiteralTests {
+    @Test("the same Huffman literal in every block, and others of the same length, decode exactly")
+    func repeated() throws {
+        var encoder = Encoder(indexedNames: [])
+        var decoder = Decoder()
+        // Literals without indexing, as nghttp2 sends :path and content-length.
+        let paths = ["/apiextensions.fn.proto.v1.FunctionRunnerService/RunFunction", "/apiextensions.fn.proto.v1.FunctionRunnerService/RunFunctiom",
+                     "/a", "/b", "/c", "/d", "/e", "/apiextensions.fn.proto.v1.FunctionRunnerService/RunFunction"]
+        for round in 0..<3 {
+            for (i, path) in paths.enumerated() {
+                let fields = [HeaderField(":path", path), HeaderField("content-length", String(8836 + i + round))]
+                var block: [UInt8] = []
+                encoder.encode(fields, into: &block)
+                #expect(try decoder.decode(block).fields == fields)
+            }
+        }
+    }
+}

@@ -205,13 +205,36 @@ enum MessageShape: UInt8 {
         guard i < end else { return nil }
         let low = Int(b[i])
         if low < 0x80 {
-            i += 1
+            i &+= 1
             return low
         }
-        guard end - i >= 2, b[i + 1] < 0x80 else { return nil }
-        let n = (low & 0x7F) | Int(b[i + 1]) << 7
-        i += 2
+        guard end &- i >= 2, b[i &+ 1] < 0x80 else { return nil }
+        let n = (low & 0x7F) | Int(b[i &+ 1]) << 7
+        i &+= 2
         return n
+    }
+
+    /// Whether no byte of `start..<end` (a valid, possibly empty span) has its high bit set: ORed
+    /// eight at a time, the last word overlapping.
+    @inline(__always)
+    private static func asciiSpan(_ base: UnsafeRawPointer, _ start: Int, _ end: Int) -> Bool {
+        let count = end &- start
+        var high: UInt64 = 0
+        if count >= 8 {
+            var k = start
+            while k < end &- 8 {
+                high |= base.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+                k &+= 8
+            }
+            high |= base.loadUnaligned(fromByteOffset: end &- 8, as: UInt64.self)
+        } else {
+            var k = start
+            while k < end {
+                high |= UInt64(base.load(fromByteOffset: k, as: UInt8.self))
+                k &+= 1
+            }
+        }
+        return high & 0x8080_8080_8080_8080 == 0
     }
 
     /// True when `start..<end` holds a Struct's fields, every one in the layout protobuf runtimes write
@@ -220,36 +243,42 @@ enum MessageShape: UInt8 {
     /// quarter less than the general walk. False when anything else turns up (a list, unknown fields,
     /// another order, bad UTF-8, too deep): the general walk then decides, and reports the error.
     /// `level` is the Struct's own nesting level, counted as the general walk counts it.
+    /// Wrapping arithmetic and no ranges on the way: every offset is checked against `end` first,
+    /// and overflow checks were a tenth of its time.
     static func canonicalStruct(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, level: Int) -> Bool {
+        guard let base = b.baseAddress else { return start == end }
+        let raw = UnsafeRawPointer(base)
         var i = start
         // Bounded: every turn consumes a whole entry of at least four bytes.
         while i < end {
             guard b[i] == 0x0A else { return false }
-            i += 1
-            guard let entryLength = shortLength(b, &i, end), entryLength <= end - i, entryLength >= 4 else { return false }
+            i &+= 1
+            guard let entryLength = shortLength(b, &i, end), entryLength <= end &- i, entryLength >= 4 else { return false }
             let entryStart = i
-            let e = i + entryLength
-            guard b[i] == 0x0A, b[i + 1] < 0x80 else { return false }
-            let key = (i + 2)..<(i + 2 + Int(b[i + 1]))
-            var v = key.upperBound
-            guard e - v >= 3, b[v] == 0x12 else { return false }
-            v += 1
-            guard let valueLength = shortLength(b, &v, e), valueLength >= 2, v + valueLength == e else { return false }
+            let e = i &+ entryLength
+            guard b[i] == 0x0A, b[i &+ 1] < 0x80 else { return false }
+            let keyStart = i &+ 2
+            var v = keyStart &+ Int(b[i &+ 1])
+            guard e &- v >= 3, b[v] == 0x12 else { return false }
+            let keyEnd = v
+            v &+= 1
+            guard let valueLength = shortLength(b, &v, e), valueLength >= 2, v &+ valueLength == e else { return false }
             let kind = b[v]
             switch kind {
             case 0x1A, 0x2A:   // string_value, struct_value
-                var s = v + 1
-                guard let n = shortLength(b, &s, e), s + n == e else { return false }
+                var s = v &+ 1
+                guard let n = shortLength(b, &s, e), s &+ n == e else { return false }
                 if kind == 0x1A {
                     // Tags and one-byte lengths are ASCII too: one pass over the entry checks both strings.
-                    guard isASCII(b, entryStart..<e) || (isValidUTF8(b, key) && isValidUTF8(b, s..<e)) else { return false }
+                    guard asciiSpan(raw, entryStart, e) || (isValidUTF8(b, keyStart..<keyEnd) && isValidUTF8(b, s..<e)) else { return false }
                 } else {
-                    guard level + 3 < Self.maxDepth, isValidUTF8(b, key), canonicalStruct(b, s, e, level: level + 3) else { return false }
+                    guard level &+ 3 < Self.maxDepth, asciiSpan(raw, keyStart, keyEnd) || isValidUTF8(b, keyStart..<keyEnd),
+                          canonicalStruct(b, s, e, level: level &+ 3) else { return false }
                 }
             case 0x11:         // number_value
-                guard e - v == 9, isValidUTF8(b, key) else { return false }
+                guard e &- v == 9, asciiSpan(raw, keyStart, keyEnd) || isValidUTF8(b, keyStart..<keyEnd) else { return false }
             case 0x08, 0x20:   // null_value, bool_value
-                guard e - v == 2, b[v + 1] < 0x80, isValidUTF8(b, key) else { return false }
+                guard e &- v == 2, b[v &+ 1] < 0x80, asciiSpan(raw, keyStart, keyEnd) || isValidUTF8(b, keyStart..<keyEnd) else { return false }
             default:
                 return false
             }
@@ -306,23 +335,10 @@ enum MessageShape: UInt8 {
         isASCII(b, range) || isValidNonASCII(b, range)
     }
 
-    /// Whether no byte in `range` has its high bit set: ORed eight at a time, the last word overlapping.
+    /// Whether no byte in `range` has its high bit set.
     @inline(__always)
     static func isASCII(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
-        let count = range.count
-        var high: UInt64 = 0
-        if count >= 8 {
-            let base = UnsafeRawPointer(b.baseAddress! + range.lowerBound)
-            var k = 0
-            while k < count - 8 {
-                high |= base.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-                k += 8
-            }
-            high |= base.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
-        } else {
-            for k in range { high |= UInt64(b[k]) }
-        }
-        return high & 0x8080_8080_8080_8080 == 0
+        range.isEmpty || asciiSpan(UnsafeRawPointer(b.baseAddress!), range.lowerBound, range.upperBound)
     }
 
     private static func isValidNonASCII(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {

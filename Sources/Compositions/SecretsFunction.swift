@@ -71,15 +71,16 @@ public struct SecretsFunction: CompositionFunction {
         guard let observedXR = try request.observedComposite() else {
             return .fatal(Self.fatal("the request has no observed composite resource", reason: "UnsupportedComposite", target: .composite), ttl: ttl)
         }
-        let xrObject = observedXR.object
-        let xr = JSON.object(xrObject)
-        let apiVersion = xr["apiVersion"]?.string ?? "", kind = xr["kind"]?.string ?? ""
-        let name = xr[path: ["metadata", "name"]]?.string ?? ""
+        // Read in place first: an XR of another kind (the pass-through case) is never decoded.
+        let apiVersion = observedXR[path: "apiVersion"]?.string ?? "", kind = observedXR[path: "kind"]?.string ?? ""
+        let name = observedXR[path: "metadata", "name"]?.string ?? ""
         guard apiVersion == Claim.group, kind == "CompositeCluster" || kind == "SQL" else {
             return .fatal(Self.fatal(
                 "unsupported composite resource \(apiVersion) \(kind) \(CanonicalJSON.quoted(name)): this function composes \(Claim.group) CompositeCluster and SQL",
                 reason: "UnsupportedComposite", target: .composite), ttl: ttl)
         }
+        let xrObject = observedXR.object
+        let xr = JSON.object(xrObject)
         let prefix = "\(kind) \(CanonicalJSON.quoted(name)): "
         func invalid(_ problems: [String], reason: String = "InvalidParameters") -> Outcome {
             .fatal(Self.fatal(prefix + problems.joined(separator: "; "), reason: reason, target: .compositeAndClaim), ttl: ttl)

@@ -1,3 +1,4 @@
+import Glibc
 /// Direct conversion between protobuf `google.protobuf.Struct` bytes and `JSON`, with no
 /// intermediate message objects. Encoding computes every nested size once, bottom-up, so it is
 /// linear in the output (swift-protobuf recomputes nested sizes at each level).
@@ -41,6 +42,13 @@ public enum StructCodec {
     /// The Value payload of `key` among the entries of the Struct in `range` (the last one wins),
     /// found without decoding anything else.
     static func memberValue(_ key: String, _ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int>? {
+        var key = key
+        return key.withUTF8 { memberValue($0, b, range) }
+    }
+
+    /// `memberValue` for a key given as UTF-8 bytes: keys are compared by length, then by memcmp
+    /// (comparing each entry's bytes with a String's UTF-8 view cost more than finding the entries).
+    static func memberValue(_ key: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int>? {
         var found: Range<Int>?
         try? WireFormat.forEachField(b, in: range) { f in
             guard f.number == 1, f.wireType == .lengthDelimited else { return }
@@ -49,7 +57,9 @@ public enum StructCodec {
                 guard e.wireType == .lengthDelimited else { return }
                 if e.number == 1 { k = e.range } else if e.number == 2 { v = e.range }
             }
-            if let k, b[k].elementsEqual(key.utf8) { found = v ?? (k.upperBound..<k.upperBound) }
+            if let k, k.count == key.count, k.isEmpty || memcmp(b.baseAddress! + k.lowerBound, key.baseAddress!, k.count) == 0 {
+                found = v ?? (k.upperBound..<k.upperBound)
+            }
         }
         return found
     }

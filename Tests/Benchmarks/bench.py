@@ -18,7 +18,9 @@ drives every server in that case, so the ratios stay like for like.
 
 Servers: ours (release build with the Swift runtime linked statically, as the Dockerfile builds it), the Python SDK peer (python-function/main.py, the same composition),
 goserver (grpc-go answering with fixed bytes: the peer's own answer to the same request) and nghttpd
-serving those response bytes as a static file (the HTTP/2 limit of this machine).
+serving those response bytes as a static file (the HTTP/2 limit of this machine), twice: to GETs, as
+the issue defines the reference (no request body to read), and to POSTs of the same request body
+(nghttpd-static-post: the same bytes in and out as a RunFunction call).
 Needs: h2load and nghttpd (nghttp2-client, nghttp2-server), curl, the peers set up (peers/setup.sh).
 """
 import argparse
@@ -292,10 +294,13 @@ def main():
             static = os.path.join(work, "static")
             os.makedirs(static, exist_ok=True)
             shutil.copy(answer, os.path.join(static, "answer"))
-            port = free_port()
-            srv = Server("nghttpd-static", ["nghttpd", "--no-tls", "-a", "127.0.0.1", "-d", static, str(port)], port, work)
-            bench(results, case, "nghttpd-static", srv, f"http://127.0.0.1:{port}/answer", None, matrix, a)
-            srv.stop()
+            # Twice: as GETs (the issue's reference: the answer's bytes out, nothing in), and as POSTs of
+            # the same request body (the same bytes in and out as a RunFunction call: HTTP/2 alone).
+            for name, body in (("nghttpd-static", None), ("nghttpd-static-post", body_file)):
+                port = free_port()
+                srv = Server(name, ["nghttpd", "--no-tls", "-a", "127.0.0.1", "-d", static, str(port)], port, work)
+                bench(results, case, name, srv, f"http://127.0.0.1:{port}/answer", body, matrix, a)
+                srv.stop()
     print_table(results)
     if not a.no_cold_start:
         ours = cold_start(lambda p: [ours_bin, "--insecure", "--address", f"127.0.0.1:{p}", "--metrics-address", ""],

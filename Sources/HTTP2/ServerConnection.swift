@@ -29,7 +29,7 @@ public final class ServerConnection {
     private var encoder = Encoder()
     private var encodeScratch: [UInt8] = []
 
-    private var streams: [UInt32: StreamState] = [:]
+    private var streams = StreamTable()
     private var closed: ClosedStreams
     private var blocked: [UInt32] = []   // streams with pending output, in arrival order
     private(set) var highestStreamID: UInt32 = 0
@@ -158,7 +158,7 @@ public final class ServerConnection {
 
     private func oldestSending() -> UInt32? {
         var oldest: UInt32?
-        for (id, s) in streams where !s.remoteClosed && (oldest == nil || id < oldest!) { oldest = id }
+        for id in streams.keys where !streams[id]!.remoteClosed && (oldest == nil || id < oldest!) { oldest = id }
         return oldest
     }
 

@@ -18,7 +18,7 @@ public struct SecretsFunction: CompositionFunction {
             var w = ResponseWriter(capacity: view.bytes.count + 256)
             w.meta(tag: tag, ttlSeconds: ttl.seconds, ttlNanos: ttl.nanos)
             if let desired = view.payload(RequestView.Field.desired) { w.raw(ResponseWriter.Field.desired, desired) }
-            try w.message(ResponseWriter.Field.results, fatal)
+            w.result(fatal)
             Response.finish(&w, view)
             return w.bytes
         case .rendered(let state, let condition, let ttl):

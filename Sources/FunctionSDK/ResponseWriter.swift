@@ -35,6 +35,25 @@ public struct ResponseWriter: Sendable {
         WireFormat.appendField(field, payload, to: &bytes)
     }
 
+    /// A `results` entry, encoded here: byte for byte what swift-protobuf writes (fields in number
+    /// order, proto3 defaults left out, `reason` and `target` whenever present), without building
+    /// its intermediate buffers; every refused claim and every pass-through call sends one.
+    public mutating func result(_ r: Result) {
+        var body: [UInt8] = []
+        body.reserveCapacity(r.message.utf8.count + r.reason.utf8.count + 16)
+        if r.severity.rawValue != 0 {
+            WireFormat.appendTag(1, .varint, to: &body)
+            WireFormat.appendVarint(UInt64(bitPattern: Int64(r.severity.rawValue)), to: &body)
+        }
+        if !r.message.isEmpty { WireFormat.appendField(2, r.message.utf8, to: &body) }
+        if r.hasReason { WireFormat.appendField(3, r.reason.utf8, to: &body) }
+        if r.hasTarget {
+            WireFormat.appendTag(4, .varint, to: &body)
+            WireFormat.appendVarint(UInt64(bitPattern: Int64(r.target.rawValue)), to: &body)
+        }
+        raw(Field.results, body)
+    }
+
     /// A length-delimited field holding a message encoded by swift-protobuf (small messages only:
     /// results, conditions).
     public mutating func message(_ field: Int, _ message: some SwiftProtobuf.Message) throws {

@@ -107,7 +107,7 @@ public struct RenderArena {
     mutating func append(_ bytes: UnsafeRawBufferPointer) {
         guard let src = bytes.baseAddress, !bytes.isEmpty else { return }
         let p = reserve(bytes.count)
-        p.initialize(from: src.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        ByteWriter.copy(src, to: UnsafeMutableRawPointer(p), count: bytes.count)
         used += bytes.count
     }
 

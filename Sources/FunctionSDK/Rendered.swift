@@ -40,16 +40,6 @@ public enum Rendered {
 
     /// `{}`: an object with no entries (it needs no arena bytes).
     public static var emptyObject: Rendered { .encodedObject(Span(start: 0, count: 0, generation: 0)) }
-
-    /// Whether an object literal keeps this value (it drops null, "", []).
-    @inline(__always)
-    var isKept: Bool {
-        switch self {
-        case .null: return false
-        case .encodedString(let s), .encodedList(let s): return s.count > 0
-        default: return true
-        }
-    }
 }
 
 // MARK: - Building
@@ -149,16 +139,22 @@ extension Rendered {
 
     @usableFromInline
     static func object(entries: UnsafeBufferPointer<(StaticString, Rendered?)>) -> Rendered {
-        let arena = RenderArena.current
-        var total = 0
-        for i in entries.indices {
-            if let v = entries[i].1, v.isKept { total += entrySize(entries[i].0.utf8CodeUnitCount, v) }
+        // Each value's size is worked out once, on the stack, and read again by the writing pass
+        // (0 marks a dropped key: a kept value is at least two bytes).
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: entries.count) { sizes in
+            let arena = RenderArena.current
+            var total = 0
+            for i in entries.indices {
+                let vs = entries[i].1?.keptSize ?? 0
+                sizes[i] = vs
+                if vs > 0 { total &+= entrySize(entries[i].0.utf8CodeUnitCount, vs) }
+            }
+            var w = ByteWriter(arena.pointee.reserve(total))
+            for i in entries.indices where sizes[i] > 0 {
+                writeEntry(entries[i].0, entries[i].1.unsafelyUnwrapped, sizes[i], &w, arena)
+            }
+            return .encodedObject(arena.pointee.commit(total))
         }
-        var w = ByteWriter(arena.pointee.reserve(total))
-        for i in entries.indices {
-            if let v = entries[i].1, v.isKept { writeEntry(entries[i].0, v, &w, arena) }
-        }
-        return .encodedObject(arena.pointee.commit(total))
     }
 
     /// A list of these items, in order (nothing is dropped from lists).
@@ -222,15 +218,14 @@ extension Rendered {
     // MARK: Encoding
 
     @inline(__always)
-    static func entrySize(_ kn: Int, _ v: Rendered) -> Int {
-        let vs = v.valueSize
+    static func entrySize(_ kn: Int, _ vs: Int) -> Int {
         let entry = 1 + WireFormat.varintSize(UInt64(kn)) + kn + 1 + WireFormat.varintSize(UInt64(vs)) + vs
         return 1 + WireFormat.varintSize(UInt64(entry)) + entry
     }
 
     @inline(__always)
-    static func writeEntry(_ key: StaticString, _ v: Rendered, _ w: inout ByteWriter, _ arena: UnsafeMutablePointer<RenderArena>) {
-        let kn = key.utf8CodeUnitCount, vs = v.valueSize
+    static func writeEntry(_ key: StaticString, _ v: Rendered, _ vs: Int, _ w: inout ByteWriter, _ arena: UnsafeMutablePointer<RenderArena>) {
+        let kn = key.utf8CodeUnitCount
         w.byte(0x0a)                                           // Struct.fields entry
         w.varint(UInt64(1 + WireFormat.varintSize(UInt64(kn)) + kn + 1 + WireFormat.varintSize(UInt64(vs)) + vs))
         w.byte(0x0a)                                           // key
@@ -239,6 +234,19 @@ extension Rendered {
         w.byte(0x12)                                           // value
         w.varint(UInt64(vs))
         v.write(&w, arena)
+    }
+
+    /// `valueSize` when an object literal keeps this value, 0 when it drops it (null, "", []), in one switch.
+    @inline(__always)
+    var keptSize: Int {
+        switch self {
+        case .null: return 0
+        case .bool: return 2
+        case .number(let n): return n.isFinite ? 9 : 2
+        case .encodedObject(let s): return 1 + WireFormat.varintSize(UInt64(s.count)) + Int(s.count)
+        case .encodedString(let s), .encodedList(let s):
+            return s.count == 0 ? 0 : 1 + WireFormat.varintSize(UInt64(s.count)) + Int(s.count)
+        }
     }
 
     /// The size of this value as a `google.protobuf.Value` message.

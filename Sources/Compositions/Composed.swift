@@ -26,7 +26,7 @@ public struct Composed {
 
     init(key: Rendered, name: Rendered, object: Rendered) {
         self.init(key: key, object: object)
-        if case .encodedString = name { knownNameLength = Int32(name.encodedCount) }
+        if name.isEncodedString { knownNameLength = Int32(name.encodedCount) }
     }
 
     public var keyString: String { key.string ?? "" }

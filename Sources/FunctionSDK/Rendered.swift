@@ -12,17 +12,61 @@
 /// A value lives as long as the render that made it (`RenderArena.scope`), on that thread. Keep
 /// none in a `static let` or global: it would outlive its render, and reading it stops the process.
 /// Values read from requests stay `JSON`; `Rendered(json)` copies one into a template.
+///
+/// A plain struct rather than an enum with payloads: sizing and writing a value read its kind and
+/// its count with plain loads and compares, where an enum's switch was an indirect jump per value.
 @frozen
-public enum Rendered {
-    case null
-    case bool(Bool)
-    case number(Double)
-    /// UTF-8 bytes, in the arena.
-    case encodedString(Span)
-    /// The entries of a Struct, in the arena.
-    case encodedObject(Span)
-    /// The items of a ListValue, in the arena.
-    case encodedList(Span)
+public struct Rendered {
+    @usableFromInline
+    enum Kind: UInt8 {
+        case null, bool, number
+        /// UTF-8 bytes, in the arena.
+        case string
+        /// The entries of a Struct, in the arena.
+        case object
+        /// The items of a ListValue, in the arena.
+        case list
+    }
+
+    @usableFromInline var kind: Kind
+    /// A container's span in the arena (`start` and `count`), a number's bit pattern (both words),
+    /// or a bool (`start`, 0 or 1).
+    @usableFromInline var start: UInt32
+    @usableFromInline var count: UInt32
+    @usableFromInline var generation: UInt32
+
+    @usableFromInline @inline(__always)
+    init(kind: Kind, start: UInt32, count: UInt32, generation: UInt32) {
+        self.kind = kind
+        self.start = start
+        self.count = count
+        self.generation = generation
+    }
+
+    public static var null: Rendered { Rendered(kind: .null, start: 0, count: 0, generation: 0) }
+    public static func bool(_ b: Bool) -> Rendered { Rendered(kind: .bool, start: b ? 1 : 0, count: 0, generation: 0) }
+    public static func number(_ n: Double) -> Rendered {
+        let bits = n.bitPattern
+        return Rendered(kind: .number, start: UInt32(truncatingIfNeeded: bits), count: UInt32(truncatingIfNeeded: bits >> 32), generation: 0)
+    }
+    @inline(__always)
+    static func encodedString(_ s: Span) -> Rendered { Rendered(kind: .string, start: s.start, count: s.count, generation: s.generation) }
+    @inline(__always)
+    static func encodedObject(_ s: Span) -> Rendered { Rendered(kind: .object, start: s.start, count: s.count, generation: s.generation) }
+    @inline(__always)
+    static func encodedList(_ s: Span) -> Rendered { Rendered(kind: .list, start: s.start, count: s.count, generation: s.generation) }
+
+    /// A container's bytes in the arena.
+    @inline(__always)
+    var span: Span { Span(start: start, count: count, generation: generation) }
+    /// A number's value.
+    @inline(__always)
+    var numberValue: Double { Double(bitPattern: UInt64(count) << 32 | UInt64(start)) }
+    @inline(__always)
+    var isContainer: Bool { kind.rawValue >= Kind.string.rawValue }
+    /// Whether this is a string, or an object (as composed resources' keys and objects must be).
+    public var isEncodedString: Bool { kind == .string }
+    public var isEncodedObject: Bool { kind == .object }
 
     @frozen
     public struct Span {
@@ -39,7 +83,7 @@ public enum Rendered {
     }
 
     /// `{}`: an object with no entries (it needs no arena bytes).
-    public static var emptyObject: Rendered { .encodedObject(Span(start: 0, count: 0, generation: 0)) }
+    public static var emptyObject: Rendered { Rendered(kind: .object, start: 0, count: 0, generation: 0) }
 }
 
 // MARK: - Building
@@ -184,15 +228,15 @@ extension Rendered {
         // One non-empty part is the answer as it stands: nothing to copy.
         var nonEmpty = 0, only = Rendered.emptyObject
         for o in objects where o.encodedCount > 0 { nonEmpty += 1; only = o }
-        if nonEmpty <= 1, case .encodedObject = only { return only }
+        if nonEmpty <= 1, only.kind == .object { return only }
         let arena = RenderArena.current
         var total = 0
         for o in objects {
-            guard case .encodedObject(let s) = o else { preconditionFailure("merging takes objects") }
-            total += Int(s.count)
+            precondition(o.kind == .object, "merging takes objects")
+            total += Int(o.count)
         }
         var w = ByteWriter(arena.pointee.reserve(total))
-        for case .encodedObject(let s) in objects where s.count > 0 { w.bytes(arena.pointee.bytes(s)) }
+        for o in objects where o.count > 0 { w.bytes(arena.pointee.bytes(o.span)) }
         return .encodedObject(arena.pointee.commit(total))
     }
 
@@ -239,53 +283,44 @@ extension Rendered {
     /// `valueSize` when an object literal keeps this value, 0 when it drops it (null, "", []), in one switch.
     @inline(__always)
     var keptSize: Int {
-        switch self {
-        case .null: return 0
-        case .bool: return 2
-        case .number(let n): return n.isFinite ? 9 : 2
-        case .encodedObject(let s): return 1 + WireFormat.varintSize(UInt64(s.count)) + Int(s.count)
-        case .encodedString(let s), .encodedList(let s):
-            return s.count == 0 ? 0 : 1 + WireFormat.varintSize(UInt64(s.count)) + Int(s.count)
+        if isContainer {
+            return count == 0 && kind != .object ? 0 : 1 + WireFormat.varintSize(UInt64(count)) + Int(count)
         }
+        if kind == .number { return numberValue.isFinite ? 9 : 2 }
+        return kind == .null ? 0 : 2
     }
 
     /// The size of this value as a `google.protobuf.Value` message.
     @inline(__always)
     var valueSize: Int {
-        switch self {
-        case .null, .bool: return 2
-        case .number(let n): return n.isFinite ? 9 : 2
-        case .encodedString(let s), .encodedObject(let s), .encodedList(let s):
-            return 1 + WireFormat.varintSize(UInt64(s.count)) + Int(s.count)
-        }
+        if isContainer { return 1 + WireFormat.varintSize(UInt64(count)) + Int(count) }
+        return kind == .number && numberValue.isFinite ? 9 : 2
     }
 
     /// Writes this value as a `google.protobuf.Value` message.
     func write(_ w: inout ByteWriter, _ arena: UnsafeMutablePointer<RenderArena>) {
-        switch self {
-        case .null:
-            w.byte(0x08); w.byte(0)
-        case .bool(let b):
-            w.byte(0x20); w.byte(b ? 1 : 0)
-        case .number(let n):
-            // NaN and infinities cannot be applied by core: written as null (and sized so).
-            if !n.isFinite { w.byte(0x08); w.byte(0); return }
+        if isContainer {
+            w.byte(containerTag)
+            w.varint(UInt64(count))
+            if count > 0 { w.bytes(arena.pointee.bytes(span)) }
+            return
+        }
+        switch kind {
+        case .bool:
+            w.byte(0x20); w.byte(start == 0 ? 0 : 1)
+        case .number where numberValue.isFinite:
             w.byte(0x11)
-            w.fixed64(n.bitPattern)
-        case .encodedString(let s), .encodedObject(let s), .encodedList(let s):
-            w.byte(self.tag)
-            w.varint(UInt64(s.count))
-            if s.count > 0 { w.bytes(arena.pointee.bytes(s)) }
+            w.fixed64(numberValue.bitPattern)
+        default:
+            // null, and NaN and infinities, which core cannot apply: written as null (and sized so).
+            w.byte(0x08); w.byte(0)
         }
     }
 
-    /// The Value field of a string, object or list.
-    private var tag: UInt8 {
-        switch self {
-        case .encodedString: return 0x1a
-        case .encodedObject: return 0x2a
-        default: return 0x32
-        }
+    /// The Value field of a string (3), object (5) or list (6), read from a word of the three tags.
+    @inline(__always)
+    private var containerTag: UInt8 {
+        UInt8(truncatingIfNeeded: 0x32_2A_1A >> (UInt32(kind.rawValue &- Kind.string.rawValue) &* 8))
     }
 }
 
@@ -294,13 +329,13 @@ extension Rendered {
 extension Rendered {
     /// The Struct payload of an object (for the response), read in place.
     public var structBytes: UnsafeBufferPointer<UInt8> {
-        guard case .encodedObject(let s) = self else { preconditionFailure("not an object") }
-        return s.count == 0 ? UnsafeBufferPointer(start: nil, count: 0) : RenderArena.current.pointee.bytes(s)
+        precondition(kind == .object, "not an object")
+        return count == 0 ? UnsafeBufferPointer(start: nil, count: 0) : RenderArena.current.pointee.bytes(span)
     }
 
     /// The value of `key` in an object, decoded from the arena (scalars) or as a span (containers).
     public subscript(key: String) -> Rendered? {
-        guard case .encodedObject(let span) = self, span.count > 0 else { return nil }
+        guard kind == .object, count > 0 else { return nil }
         let b = RenderArena.current.pointee.bytes(span)
         return Self.valueRange(of: key, b, 0..<b.count).map { Self.decodeValue(b, $0, span) }
     }
@@ -308,7 +343,7 @@ extension Rendered {
     /// The UTF-8 length of the string at `key` of the object at `parent`, with no String made
     /// (a render checks every composed name's length).
     public func stringLength(_ parent: String, _ key: String) -> Int? {
-        guard case .encodedObject(let span) = self, span.count > 0 else { return nil }
+        guard kind == .object, count > 0 else { return nil }
         let b = RenderArena.current.pointee.bytes(span)
         guard let p = Self.valueRange(of: parent, b, 0..<b.count), let inner = Self.field(5, b, p),
               let v = Self.valueRange(of: key, b, inner) else { return nil }
@@ -368,33 +403,30 @@ extension Rendered {
 
     /// The bytes of a string's UTF-8, an object's entries or a list's items (0 for the rest).
     public var encodedCount: Int {
-        switch self {
-        case .encodedString(let s), .encodedObject(let s), .encodedList(let s): return Int(s.count)
-        default: return 0
-        }
+        isContainer ? Int(count) : 0
     }
 
     /// A string's UTF-8 bytes, in place (valid until the arena next grows).
     public var utf8: UnsafeBufferPointer<UInt8> {
-        guard case .encodedString(let s) = self, s.count > 0 else { return UnsafeBufferPointer(start: nil, count: 0) }
-        return RenderArena.current.pointee.bytes(s)
+        guard kind == .string, count > 0 else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return RenderArena.current.pointee.bytes(span)
     }
 
     /// Whether this is the string `s`, compared in place.
     public func isString(_ s: StaticString) -> Bool {
-        guard case .encodedString = self else { return false }
+        guard kind == .string else { return false }
         return s.withUTF8Buffer { utf8.elementsEqual($0) }
     }
 
     /// Whether this is a string starting with `s`, compared in place.
     public func hasPrefix(_ s: StaticString) -> Bool {
-        guard case .encodedString = self else { return false }
+        guard kind == .string else { return false }
         return s.withUTF8Buffer { p in utf8.count >= p.count && utf8.prefix(p.count).elementsEqual(p) }
     }
 
     public var string: String? {
-        guard case .encodedString(let s) = self else { return nil }
-        return s.count == 0 ? "" : String(decoding: RenderArena.current.pointee.bytes(s), as: UTF8.self)
+        guard kind == .string else { return nil }
+        return count == 0 ? "" : String(decoding: RenderArena.current.pointee.bytes(span), as: UTF8.self)
     }
 
     private static func decodeValue(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ parent: Span) -> Rendered {
@@ -415,18 +447,18 @@ extension Rendered {
 
     /// The value as `JSON` (for tests and messages; the hot path never decodes).
     public var json: JSON {
-        switch self {
+        switch kind {
         case .null: return .null
-        case .bool(let b): return .bool(b)
-        case .number(let n): return .number(n)
-        case .encodedString: return .string(string ?? "")
-        case .encodedObject(let s):
-            guard s.count > 0 else { return .object(JSON.Object()) }
-            let b = RenderArena.current.pointee.bytes(s)
+        case .bool: return .bool(start != 0)
+        case .number: return .number(numberValue)
+        case .string: return .string(string ?? "")
+        case .object:
+            guard count > 0 else { return .object(JSON.Object()) }
+            let b = RenderArena.current.pointee.bytes(span)
             return .object((try? StructCodec.decodeStruct(b, 0..<b.count, depth: 0)) ?? JSON.Object())
-        case .encodedList(let s):
-            guard s.count > 0 else { return .list([]) }
-            let b = RenderArena.current.pointee.bytes(s)
+        case .list:
+            guard count > 0 else { return .list([]) }
+            let b = RenderArena.current.pointee.bytes(span)
             var items: [JSON] = []
             try? WireFormat.forEachField(b, in: 0..<b.count) { f in
                 items.append((try? StructCodec.decodeValue(b, f.range, depth: 1)) ?? .null)

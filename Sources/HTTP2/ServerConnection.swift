@@ -62,9 +62,21 @@ public final class ServerConnection {
     private var settingsSentAt: UInt64?
 
     /// Graceful shutdown, step one (GOAWAY 2^31-1 and a PING) was sent at this time; step two, the real
-    /// last stream id, follows the PING's ACK or a second (checklist §6.4).
+    /// last stream id, follows the PING's ACK or `shutdownPingTimeout`.
     private var shutdownPingSentAt: UInt64?
+    private var shutdownPingTimeout: UInt64 = 0
     private var shutdownDebug = ""
+    /// Why the server began to end this connection, if it did; the transport counts closes by it.
+    public private(set) var closeReason: CloseReason?
+    /// This connection's maximum age, jitter included; 0 never.
+    public let maxAgeNanos: UInt64
+    /// After a max-age drain, the connection is closed at this time even with calls still running.
+    private var graceDeadline: UInt64?
+    // Keepalive enforcement (see `Configuration.keepaliveMinTimeNanos`).
+    private var pingStrikes = 0
+    private var lastPingAt: UInt64?
+    /// HEADERS or DATA written since the last PING: the next PING clears the strikes.
+    private var wroteSinceLastPing = false
     static let shutdownPing: [UInt8] = Array("goaway!!".utf8)
     /// Last time a stream was open; the idle timeout counts from here.
     private var lastActive: UInt64 = 0
@@ -76,8 +88,11 @@ public final class ServerConnection {
     /// Response bytes waiting for flow-control window, over all streams.
     public private(set) var pendingOutputBytes = 0
 
-    public init(configuration: Configuration = Configuration()) {
+    /// `ageJitter` is this connection's share of the max-age jitter, in [-0.1, 0.1); tests pass 0.
+    public init(configuration: Configuration = Configuration(), ageJitter: Double = Double.random(in: -0.1..<0.1)) {
         self.configuration = configuration
+        let age = Double(configuration.maxConnectionAgeNanos)
+        self.maxAgeNanos = configuration.maxConnectionAgeNanos == 0 ? 0 : UInt64(max(1, age + age * min(0.1, max(-0.1, ageJitter))))
         self.decoder = Decoder(maxTableSize: 4096, maxHeaderListSize: configuration.maxHeaderListSize,
                                maxFieldCount: configuration.maxHeaderFields)
         self.closed = ClosedStreams(capacity: configuration.closedStreamMemory)
@@ -92,7 +107,7 @@ public final class ServerConnection {
         glitchRefilledAt = now
         glitchTokens = min(configuration.glitchBurst, glitchTokens + elapsed * configuration.glitchRefillPerSecond) - 1
         if glitchTokens < 0 {
-            connectionError(.enhanceYourCalm, "too many resets, errors or control frames")
+            connectionError(.enhanceYourCalm, "too many resets, errors or control frames", reason: .glitchBudget)
             return false
         }
         return true
@@ -102,7 +117,7 @@ public final class ServerConnection {
     private func queuedControlFrame() -> Bool {
         queuedControlFrames += 1
         if queuedControlFrames > configuration.maxQueuedControlFrames {
-            connectionError(.enhanceYourCalm, "too many control frames queued while the peer does not read")
+            connectionError(.enhanceYourCalm, "too many control frames queued while the peer does not read", reason: .glitchBudget)
             return false
         }
         return true
@@ -587,8 +602,21 @@ public final class ServerConnection {
             }
             return
         }
-        // PINGs while streams are open are how grpc-go estimates bandwidth: never abuse.
-        if streams.isEmpty && !glitch() { return }
+        // Keepalive enforcement as gRPC servers do it. Whatever HEADERS or DATA we wrote since the last
+        // PING clears the strikes: grpc-go probes bandwidth with a PING after about every answer, which
+        // mostly arrives once the call has ended, and must never count. Otherwise a PING sooner than
+        // the minimum time after the previous one is a strike, with or without a stream open.
+        if wroteSinceLastPing {
+            pingStrikes = 0
+        } else if let last = lastPingAt, now &- last < configuration.keepaliveMinTimeNanos {
+            pingStrikes += 1
+            if pingStrikes > configuration.maxPingStrikes {
+                connectionError(.enhanceYourCalm, "too_many_pings", reason: .tooManyPings)
+                return
+            }
+        }
+        wroteSinceLastPing = false
+        lastPingAt = now
         if !queuedControlFrame() { return }
         FrameWriter.ping(payload(start, 8), ack: true, into: &outbound)
     }
@@ -622,9 +650,11 @@ public final class ServerConnection {
     // MARK: - Errors
 
     /// Sends GOAWAY and stops reading. The transport flushes `outbound` and closes.
-    public func connectionError(_ code: ErrorCode, _ debug: String) {
+    public func connectionError(_ code: ErrorCode, _ debug: String, reason: CloseReason = .error) {
         if isClosing { return }
-        FrameWriter.goAway(lastStream: highestStreamID, code: code, debug: debug, into: &outbound)
+        if closeReason == nil { closeReason = reason }
+        // A GOAWAY may never raise the last stream id an earlier one announced.
+        FrameWriter.goAway(lastStream: goAwayLastStream ?? highestStreamID, code: code, debug: debug, into: &outbound)
         phase = .closing(code)
         for id in streams.keys { events.append(.reset(stream: id, code: code)) }
         streams.removeAll()
@@ -651,6 +681,7 @@ public final class ServerConnection {
         encode(fields, memo: memo)
         FrameWriter.headerBlock(stream: stream, block: encodeScratch, endStream: endStream,
                                 maxFrameSize: peerMaxFrameSize, into: &outbound)
+        wroteSinceLastPing = true
         if endStream {
             s.localClosed = true
             streams[stream] = s
@@ -686,6 +717,7 @@ public final class ServerConnection {
         FrameWriter.header(length: total, type: .data, flags: endStream ? FrameFlags.endStream : 0, stream: stream, into: &outbound)
         outbound.append(contentsOf: prefix)
         outbound.append(contentsOf: bytes)
+        wroteSinceLastPing = true
         s.sendWindow -= total
         connectionSendWindow -= total
         s.stalledSince = nil
@@ -731,14 +763,17 @@ public final class ServerConnection {
         return s
     }
 
-    /// Graceful shutdown in two steps (RFC 9113 §6.8, checklist §6.4): GOAWAY(2^31-1) and a PING now, so
-    /// streams the client opens meanwhile are still served; once the PING is acknowledged (or after a
-    /// second), GOAWAY with the highest stream id actually received. Streams above it are ignored;
-    /// streams at or below it finish.
-    public func beginGracefulShutdown(now: UInt64, debug: String) {
+    /// Graceful shutdown in two steps (RFC 9113 §6.8): GOAWAY(2^31-1) and a PING now, so streams the
+    /// client opens meanwhile are still served; once the PING is acknowledged (or after `pingTimeout`),
+    /// GOAWAY with the highest stream id actually received. Streams above it are ignored; streams at or
+    /// below it finish. `debug` goes out as the GOAWAY's debug data.
+    public func beginGracefulShutdown(now: UInt64, debug: String, reason: CloseReason = .shutdown,
+                                      pingTimeout: UInt64 = 1_000_000_000) {
         guard !isClosing, goAwayLastStream == nil, shutdownPingSentAt == nil else { return }
         self.now = now
+        if closeReason == nil { closeReason = reason }
         shutdownDebug = debug
+        shutdownPingTimeout = pingTimeout
         if phase != .open {
             // No SETTINGS from the peer yet, so no stream either: one GOAWAY says it all.
             finishGracefulShutdown()
@@ -779,14 +814,23 @@ public final class ServerConnection {
             connectionError(.settingsTimeout, "SETTINGS not acknowledged")
             return
         }
-        if let sent = shutdownPingSentAt, goAwayLastStream == nil, now &- sent > 1_000_000_000 {
+        if let sent = shutdownPingSentAt, goAwayLastStream == nil, now &- sent > shutdownPingTimeout {
             finishGracefulShutdown()
+        }
+        if let deadline = graceDeadline, now >= deadline {
+            // Calls that outlived the grace are cut: the client retries them on its new connection.
+            connectionError(.noError, "max_age grace period over")
+            return
+        }
+        if maxAgeNanos > 0 && shutdownPingSentAt == nil && goAwayLastStream == nil && now &- startedAt >= maxAgeNanos {
+            beginGracefulShutdown(now: now, debug: "max_age", reason: .maxAge, pingTimeout: configuration.drainPingTimeoutNanos)
+            if configuration.maxConnectionAgeGraceNanos > 0 { graceDeadline = now &+ configuration.maxConnectionAgeGraceNanos }
         }
         if !streams.isEmpty || partial != nil {
             // A half-sent header block is not idleness; its own 10 s bound applies.
             lastActive = now
         } else if configuration.idleTimeoutNanos > 0 && now &- lastActive > configuration.idleTimeoutNanos {
-            beginGracefulShutdown(now: now, debug: "idle")
+            beginGracefulShutdown(now: now, debug: "idle", reason: .idle, pingTimeout: configuration.drainPingTimeoutNanos)
         }
         // A stream whose answer has waited on a zero window too long is cancelled: a peer that never
         // opens its window cannot pin the answer in memory (checklist §9, §12).
@@ -810,6 +854,7 @@ public final class ServerConnection {
             FrameWriter.header(length: n, type: .data, flags: endStream ? FrameFlags.endStream : 0,
                                stream: stream, into: &outbound)
             outbound.append(contentsOf: s.pending[s.pendingOffset..<(s.pendingOffset + n)])
+            wroteSinceLastPing = true
             s.pendingOffset += n
             pendingOutputBytes -= n
             s.sendWindow -= n
@@ -827,6 +872,7 @@ public final class ServerConnection {
                 } else {
                     FrameWriter.header(length: 0, type: .data, flags: FrameFlags.endStream, stream: stream, into: &outbound)
                 }
+                wroteSinceLastPing = true
                 s.localClosed = true
             }
         } else if !blocked.contains(stream) {

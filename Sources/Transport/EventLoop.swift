@@ -27,6 +27,7 @@ final class EventLoop: @unchecked Sendable {
     private let factory: any StreamHandlerFactory
     private let config: ServerConfiguration
     private let connectionBudget: Int
+    private let metrics: ConnectionMetrics
     private let commands = Mutex<[Command]>([])
     private let finished = DispatchSemaphore(value: 0)
     /// Published once per loop turn for the metrics endpoint.
@@ -45,8 +46,9 @@ final class EventLoop: @unchecked Sendable {
     private static let handshakeNanos: UInt64 = 10_000_000_000
 
     init(index: Int, listenFd: Int32, factory: any StreamHandlerFactory, config: ServerConfiguration, connectionBudget: Int,
-         tls: TLSContext?) throws {
+         tls: TLSContext?, metrics: ConnectionMetrics) throws {
         self.tls = tls
+        self.metrics = metrics
         self.index = index
         self.listenFd = listenFd
         self.factory = factory
@@ -127,7 +129,7 @@ final class EventLoop: @unchecked Sendable {
             if let deadline = shutdownDeadline {
                 if connections.isEmpty { break }
                 if now >= deadline {
-                    for c in Array(connections.values) { close(c) }
+                    for c in Array(connections.values) { close(c, .shutdown) }
                     break
                 }
             }
@@ -150,7 +152,7 @@ final class EventLoop: @unchecked Sendable {
                 shutdownDeadline = deadline
                 stopAccepting()
                 for c in connections.values where !c.isHandshaking {
-                    c.h2.beginGracefulShutdown(now: now, debug: "server shutting down")
+                    c.h2.beginGracefulShutdown(now: now, debug: "server shutting down", reason: .shutdown)
                     c.dirty = true
                 }
             }
@@ -207,6 +209,7 @@ final class EventLoop: @unchecked Sendable {
                 continue
             }
             connections[token] = c
+            metrics.opened()
             c.lastWriteProgress = now
             if c.isHandshaking {
                 // The handshake runs as bytes arrive; a peer that stalls is dropped at the deadline
@@ -232,10 +235,10 @@ final class EventLoop: @unchecked Sendable {
         case .wantWrite:
             setHandshakeWrite(c, true)
         case .closed:
-            close(c)
+            close(c, .client)
         case .failed(let why):
             config.log(.debug, "TLS handshake failed: \(why)")
-            close(c)
+            close(c, .error)
         }
     }
 
@@ -283,12 +286,12 @@ final class EventLoop: @unchecked Sendable {
             case .closed:
                 // Peer closed its side. Flush what we owe and close.
                 _ = c.flush()
-                close(c)
+                close(c, .client)
                 return
             case .wouldBlock:
                 return
             case .failed:
-                close(c)
+                close(c, .error)
                 return
             }
         }
@@ -298,14 +301,14 @@ final class EventLoop: @unchecked Sendable {
     private func tickAll(now: UInt64) {
         for c in Array(connections.values) {
             if let until = c.drainUntil ?? c.handshakeDeadline {
-                if now >= until { close(c) }
+                if now >= until { close(c, .error) }
                 continue
             }
             let patience = c.h2.isClosing ? Self.stuckWriterNanos / 6 : Self.stuckWriterNanos
             if c.watchingWrite && now &- c.lastWriteProgress > patience {
                 // Nothing written for that long while we owe bytes: the peer stopped reading.
                 config.log(.debug, "closing a connection whose peer has not read for \(patience / 1_000_000_000) s")
-                close(c)
+                close(c, .error)
                 continue
             }
             c.h2.tick(now: now)
@@ -323,7 +326,7 @@ final class EventLoop: @unchecked Sendable {
         c.h2.setApplicationBuffered(c.handler.bufferedBytes)
         let before = c.unsentCount
         if !c.flush() {
-            close(c)
+            close(c, .error)
             return
         }
         let after = c.unsentCount
@@ -376,9 +379,12 @@ final class EventLoop: @unchecked Sendable {
         _ = cls_epoll_ctl(epfd, 1, c.fd, events, c.token)
     }
 
-    private func close(_ c: Connection) {
+    /// Closes the socket. The connection counts under the reason the server had to end it, if it had
+    /// one (a client that leaves after our max-age GOAWAY is a max-age close), else under `reason`.
+    private func close(_ c: Connection, _ reason: CloseReason) {
         guard !c.closed else { return }
         c.closed = true
+        metrics.closed(c.h2.closeReason ?? reason)
         _ = cls_epoll_ctl(epfd, 2, c.fd, 0, 0)
         _ = cls_close(c.fd)
         connections[c.token] = nil

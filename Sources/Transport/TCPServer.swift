@@ -10,6 +10,8 @@ public final class TCPServer: @unchecked Sendable {
     private let stopping = Atomic<Bool>(false)
     public private(set) var port: Int = 0
     private let config: ServerConfiguration
+    /// Connections opened and closed (by reason) over every loop.
+    public let connectionMetrics = ConnectionMetrics()
 
     /// With `tls`, every connection must complete an mTLS handshake with ALPN h2 first.
     public init(config: ServerConfiguration, factory: any StreamHandlerFactory, tls: TLSContext? = nil) throws {
@@ -27,7 +29,8 @@ public final class TCPServer: @unchecked Sendable {
             listeners.append(fd)
             if port == 0 { port = Int(cls_local_port(fd)) }
             do {
-                loops.append(try EventLoop(index: i, listenFd: fd, factory: factory, config: config, connectionBudget: perLoop, tls: tls))
+                loops.append(try EventLoop(index: i, listenFd: fd, factory: factory, config: config, connectionBudget: perLoop, tls: tls,
+                                         metrics: connectionMetrics))
             } catch {
                 for l in listeners { _ = cls_close(l) }
                 throw error

@@ -52,6 +52,9 @@ enum ServeCommand {
         var config = ServerConfiguration(address: address, loops: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         config.shutdownGraceNanos = options.shutdownGraceNanos
         config.http2.idleTimeoutNanos = options.idleTimeoutNanos
+        config.http2.maxConnectionAgeNanos = options.maxConnectionAgeNanos
+        config.http2.maxConnectionAgeGraceNanos = options.maxConnectionAgeGraceNanos
+        config.http2.keepaliveMinTimeNanos = options.keepaliveMinTimeNanos
         config.log = { level, message in
             let l: Logger.Level = switch level {
             case .debug: .debug
@@ -82,7 +85,7 @@ enum ServeCommand {
                     function_secrets_streams_in_flight \(tcp.streamsInFlight)
 
                     """
-                    return stats.prometheus + gauges
+                    return stats.prometheus + gauges + tcp.connectionMetrics.prometheus
                 }
                 metrics.start()
                 log.log(.info, "metrics", [("address", ListenAddress(host: (try? ListenAddress.parse(options.metricsAddress).host) ?? "", port: metrics.port).description)])
@@ -93,7 +96,8 @@ enum ServeCommand {
         }
         log.log(.info, "serving", [("address", ListenAddress(host: address.host, port: tcp.port).description),
                                    ("transport", tls == nil ? "h2c" : "mTLS"), ("loops", String(config.loops)),
-                                   ("maxRecvMessageSize", String(grpcOptions.maxReceiveMessageSize))])
+                                   ("maxRecvMessageSize", String(grpcOptions.maxReceiveMessageSize)),
+                                   ("maxConnectionAge", Self.seconds(options.maxConnectionAgeNanos))])
         if signalFd >= 0 {
             var pfd = pollfd(fd: signalFd, events: Int16(POLLIN), revents: 0)
             while poll(&pfd, 1, -1) < 0 && errno == EINTR {}
@@ -105,5 +109,9 @@ enum ServeCommand {
         tcp.shutdown()
         log.log(.info, "stopped", [("callsByStatus", stats.json)])
         return 0
+    }
+
+    private static func seconds(_ nanos: UInt64) -> String {
+        nanos == 0 ? "off" : "\(Double(nanos) / 1e9)s"
     }
 }

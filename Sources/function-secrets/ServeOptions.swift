@@ -8,6 +8,9 @@ struct ServeOptions {
     var metricsAddress = ":8080"
     var shutdownGraceNanos: UInt64 = 5_000_000_000
     var idleTimeoutNanos: UInt64 = 3_600_000_000_000
+    var maxConnectionAgeNanos: UInt64 = 60_000_000_000
+    var maxConnectionAgeGraceNanos: UInt64 = 120_000_000_000
+    var keepaliveMinTimeNanos: UInt64 = 60_000_000_000
 
     struct UsageError: Error, CustomStringConvertible {
         var description: String
@@ -28,6 +31,14 @@ struct ServeOptions {
       --metrics-address ADDR         Prometheus metrics on http://ADDR/metrics (default ":8080"; "" disables)
       --shutdown-grace DURATION      time in-flight calls get to finish after SIGTERM/SIGINT (default 5s)
       --idle-timeout DURATION        GOAWAY a connection with no call for this long (default 1h; 0 never)
+      --max-connection-age DURATION  drain a connection this old, ±10% jitter, so that Crossplane re-resolves
+                                     the Service and reaches new replicas (default 60s; 0 never)
+      --max-connection-age-grace DURATION
+                                     calls still running that long after a max-age GOAWAY are cut
+                                     (default 120s, Crossplane's reconcile timeout is 2m; 0 never)
+      --keepalive-min-time DURATION  a client PING sooner than this after the previous one, with no answer
+                                     sent in between, is a strike; the third gets GOAWAY too_many_pings
+                                     (default 60s)
       --network tcp                  accepted for compatibility; only tcp is supported
       -d, --debug                    human-readable debug logs instead of JSON
       -h, --help                     show this help
@@ -80,6 +91,9 @@ struct ServeOptions {
             case "--metrics-address": o.metricsAddress = try take()
             case "--shutdown-grace": o.shutdownGraceNanos = try duration(arg, try take())
             case "--idle-timeout": o.idleTimeoutNanos = try duration(arg, try take())
+            case "--max-connection-age": o.maxConnectionAgeNanos = try duration(arg, try take())
+            case "--max-connection-age-grace": o.maxConnectionAgeGraceNanos = try duration(arg, try take())
+            case "--keepalive-min-time": o.keepaliveMinTimeNanos = try duration(arg, try take())
             case "--network":
                 let v = try take()
                 guard v == "tcp" else { throw UsageError(description: "--network supports only tcp, got \"\(v)\"") }

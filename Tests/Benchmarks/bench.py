@@ -224,6 +224,8 @@ def main():
     ap.add_argument("--peers", default=os.path.join(ROOT, "..", "shared", "peers"))
     ap.add_argument("--no-build", action="store_true")
     ap.add_argument("--no-cold-start", action="store_true", help="skip the spawn-to-first-answer measurement")
+    ap.add_argument("--max-connection-age", default="0",
+                    help="our server's --max-connection-age (default 0: h2load does not reconnect after a GOAWAY)")
     a = ap.parse_args()
     peers = os.path.abspath(a.peers)
     if not a.no_build:
@@ -255,7 +257,8 @@ def main():
             loader = lambda addr, c, m, dur, warm, fixed=False: goclient(gobin, addr, distinct_dir, c * m, dur, warm,
                                                                          check_tag=not fixed)
         # The peer's answer to this request, served as fixed bytes by goserver and nghttpd.
-        servers = [("function-secrets", lambda p: [ours_bin, "--insecure", "--address", f"127.0.0.1:{p}", "--metrics-address", ""])]
+        servers = [("function-secrets", lambda p: [ours_bin, "--insecure", "--address", f"127.0.0.1:{p}", "--metrics-address", "",
+                                                   "--max-connection-age", a.max_connection_age])]
         py_main = os.path.join(peers, "python-function", "main.py")
         python = os.path.join(peers, ".venv", "bin", "python")
         python = python if os.path.exists(python) else sys.executable

@@ -26,8 +26,8 @@ open(sys.argv[1], "wb").write(r.SerializeToString())
 PY
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 h2c=$(port); tls=$(port)
-taskset -c 1 "$root/.build/release/function-secrets" --insecure --address "127.0.0.1:$h2c" --metrics-address "" 2>/dev/null & pids+=($!)
-taskset -c 1 "$root/.build/release/function-secrets" --tls-certs-dir "$work/certs/server" --address "127.0.0.1:$tls" --metrics-address "" 2>/dev/null & pids+=($!)
+taskset -c 1 "$root/.build/release/function-secrets" --insecure --address "127.0.0.1:$h2c" --metrics-address "" --max-connection-age 0 2>/dev/null & pids+=($!)
+taskset -c 1 "$root/.build/release/function-secrets" --tls-certs-dir "$work/certs/server" --address "127.0.0.1:$tls" --metrics-address "" --max-connection-age 0 2>/dev/null & pids+=($!)
 sleep 1
 D=${DURATION:-10}s C=${CONC:-10}
 # The client may saturate first (grpc-go's TLS tops out near 18k calls/s here), so the server's own

@@ -48,8 +48,9 @@ def main():
         f.write(framed(requests()[args.request]))
     port = free_port()
     log = open(os.path.join(work, "server.log"), "w+")
+    # h2load keeps one connection and does not reconnect after a GOAWAY: no max connection age.
     server = subprocess.Popen(["taskset", "-c", "1", binary, "--insecure", "--address", f"127.0.0.1:{port}",
-                               "--metrics-address", ""], stderr=log, stdout=subprocess.DEVNULL)
+                               "--metrics-address", "", "--max-connection-age", "0"], stderr=log, stdout=subprocess.DEVNULL)
     wait_port(port)
     load = subprocess.Popen(["taskset", "-c", "0", "h2load", "-c", "1", "-m", "100", "-D", str(args.duration),
                              "-d", body, "-H", "content-type: application/grpc", "-H", "te: trailers",

@@ -45,8 +45,10 @@ public final class Harness {
     public var now: UInt64 = 1_000
 
     /// With `handshake`, the preface and an empty SETTINGS are sent and the server's preface is read.
-    public init(configuration: Configuration = Configuration(), handshake: Bool = true, settings: [(UInt16, UInt32)] = []) {
-        conn = ServerConnection(configuration: configuration)
+    /// The connection's max-age jitter is `ageJitter` (none by default, so ages are exact).
+    public init(configuration: Configuration = Configuration(), handshake: Bool = true, settings: [(UInt16, UInt32)] = [],
+                ageJitter: Double = 0) {
+        conn = ServerConnection(configuration: configuration, ageJitter: ageJitter)
         conn.start(now: now)
         if handshake {
             var payload: [UInt8] = []

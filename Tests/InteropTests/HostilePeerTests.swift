@@ -25,6 +25,25 @@ struct HostilePeerTests {
         #expect(server.callsByStatus() == ["0": 2], Comment(rawValue: server.log))
     }
 
+    @Test("max connection age (2 s): the two-step GOAWAY max_age with a call in flight; the call and one opened meanwhile finish; the client reconnects and is served")
+    func maxAge() throws {
+        if let why = Tools.pythonClientsMissing { Issue.record(Comment(rawValue: why)); return }
+        let server = try ServerProcess(["--max-connection-age", "2s"])
+        defer { server.stop() }
+        try GRPCClientTests.pytest("test_max_age.py -k calls_in_flight", expecting: 1, environment: ["FS_ADDRESS": server.address])
+        #expect(server.metric("function_secrets_connections_closed_total{reason=\"max_age\"}") == 1, Comment(rawValue: server.log))
+        #expect(server.metric("function_secrets_connections_closed_total{reason=\"error\"}") == 0)
+    }
+
+    @Test("max connection age grace (1 s age, 2 s grace): a call that never completes is cut when the grace ends")
+    func maxAgeGrace() throws {
+        if let why = Tools.pythonClientsMissing { Issue.record(Comment(rawValue: why)); return }
+        let server = try ServerProcess(["--max-connection-age", "1s", "--max-connection-age-grace", "2s"])
+        defer { server.stop() }
+        try GRPCClientTests.pytest("test_max_age.py -k grace", expecting: 1, environment: ["FS_ADDRESS": server.address])
+        #expect(server.metric("function_secrets_connections_closed_total{reason=\"max_age\"}") == 1, Comment(rawValue: server.log))
+    }
+
     @Test("SIGTERM with a call that never completes: closed when the grace period (--shutdown-grace 1s) ends, exit 0")
     func gracePeriod() throws {
         if let why = Tools.pythonClientsMissing { Issue.record(Comment(rawValue: why)); return }

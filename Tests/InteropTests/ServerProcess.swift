@@ -21,13 +21,14 @@ final class ServerProcess {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let clients = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Clients")
 
-    /// Starts with `--insecure` unless `tlsDir` is given (then mTLS from that folder).
-    init(_ extraArgs: [String] = [], tlsDir: String? = nil) throws {
+    /// Starts with `--insecure` unless `tlsDir` is given (then mTLS from that folder), on `host`
+    /// (any address of 127.0.0.0/8 stands for another machine: replicas of one function).
+    init(_ extraArgs: [String] = [], tlsDir: String? = nil, host: String = "127.0.0.1") throws {
         logURL = FileManager.default.temporaryDirectory.appendingPathComponent("fs-server-\(UUID().uuidString).log")
         FileManager.default.createFile(atPath: logURL.path, contents: nil)
         process.executableURL = Self.binary
         let security = tlsDir.map { ["--tls-certs-dir", $0] } ?? ["--insecure"]
-        process.arguments = security + ["--address", "127.0.0.1:0", "--metrics-address", "127.0.0.1:0"] + extraArgs
+        process.arguments = security + ["--address", "\(host):0", "--metrics-address", "127.0.0.1:0"] + extraArgs
         process.standardError = try FileHandle(forWritingTo: logURL)
         process.standardOutput = FileHandle.nullDevice
         try process.run()
@@ -54,6 +55,15 @@ final class ServerProcess {
         guard let line = log.split(separator: "\n").first(where: { $0.contains("\"msg\":\"metrics\"") }),
               let range = line.range(of: #""address":"([^"]+)""#, options: .regularExpression) else { return nil }
         return String(line[range].dropFirst(11).dropLast())
+    }
+
+    /// One value of the Prometheus text at /metrics (a sample line that starts with `name`, labels
+    /// included), nil when the endpoint or the line is missing.
+    func metric(_ name: String) -> Int? {
+        guard let m = metricsAddress,
+              let r = try? Subprocess.run(["curl", "-sS", "--max-time", "10", "http://\(m)/metrics"]), r.status == 0,
+              let line = r.stdout.split(separator: "\n").first(where: { $0.hasPrefix(name + " ") }) else { return nil }
+        return Int(line.split(separator: " ").last!)
     }
 
     struct ServerError: Error, CustomStringConvertible {

@@ -3,11 +3,10 @@ import FunctionSDK
 /// The VPC routing both AWS compositions share: internet gateway, route table, default route, main
 /// route table association and one association per subnet zone (§6.6, §7.3).
 enum AWSNetwork {
-    static let ec2 = "ec2.aws.upbound.io/v1beta1"
-
-    /// `subnetLabels(zone)` gives the labels a route table association selects its subnet by.
+    /// `subnetLabels(zone)` gives the labels a route table association selects its subnet by; `ec2`
+    /// is the API version of the mode.
     @ResourcesBuilder
-    static func routing(id: String, region: String, zones: [String], subnetLabels: (String) -> Rendered) -> [Composed] {
+    static func routing(ec2: String, id: String, region: String, zones: [String], subnetLabels: (String) -> Rendered) -> [Composed] {
         ManagedResource(key: "gateway", apiVersion: ec2, kind: "InternetGateway", name: .string(id),
                         forProvider: ["region": .string(region), "vpcIdSelector": matchControllerRef])
         ManagedResource(key: "routeTable", apiVersion: ec2, kind: "RouteTable", name: .string(id),

@@ -1,6 +1,7 @@
 import FunctionSDK
 
-/// AKS, its resource group and Cilium (§6.8, composition `cluster-azure`).
+/// AKS, its resource group and Cilium (compositions `cluster-azure` and `cluster-azure-v2`). v2
+/// follows upstream's keys (`{id}-resource-group`, `{id}-cluster`), external-names and node pool.
 struct AzureCluster {
     let claim: Claim
 
@@ -11,28 +12,33 @@ struct AzureCluster {
         return String(s.prefix(12))
     }
 
+    /// The key of the AKS cluster in this mode.
+    static func clusterKey(_ mode: Mode, id: String) -> String { mode == .v1 ? "aks" : "\(id)-cluster" }
+
     @ResourcesBuilder
     var resources: [Composed] {
         let id = claim.id
         let p = claim.parameters
         let m = p["minNodeCount"].integer ?? 1
-        ManagedResource(key: "resourcegroup", apiVersion: "azure.upbound.io/v1beta1", kind: "ResourceGroup", name: .string(id),
-                        forProvider: ["location": "eastus"])
-        ManagedResource(key: "aks", apiVersion: "containerservice.azure.upbound.io/v1beta1", kind: "KubernetesCluster", name: .string(id), forProvider: [
+        let v2 = claim.mode == .v2
+        ManagedResource(key: v2 ? "\(id)-resource-group" : "resourcegroup", apiVersion: claim.api(.azure), kind: "ResourceGroup",
+                        name: .string(id), externalName: v2 ? id : nil, forProvider: ["location": "eastus"],
+                        spec: v2 ? ["initProvider": .emptyObject] : .emptyObject)
+        let vmSize = claim.size(p["nodeSize"].string ?? "", small: "Standard_D2_v2", medium: "Standard_D3_v2", large: "Standard_D4_v2")
+        let pool: Rendered = v2
+            ? ["name": "nodepool1", "vmSize": .string(vmSize), "minCount": Rendered(m), "maxCount": Rendered(max(10, m)), "autoScalingEnabled": true]
+            : ["name": .string(Self.nodePoolName(id)), "enableAutoScaling": true, "minCount": Rendered(m), "maxCount": Rendered(max(10, m)),
+               "vmSize": .string(vmSize)]
+        ManagedResource(key: .string(Self.clusterKey(claim.mode, id: id)), apiVersion: claim.api(.aks), kind: "KubernetesCluster",
+                        name: .string(id), externalName: v2 ? id : nil, forProvider: [
             "location": "eastus",
             "dnsPrefix": "dot",
             "resourceGroupName": .string(id),
             "kubernetesVersion": p["version"].rendered?.string.map(Rendered.string),
-            "defaultNodePool": [[
-                "name": .string(Self.nodePoolName(id)), "enableAutoScaling": true, "minCount": Rendered(m), "maxCount": Rendered(max(10, m)),
-                "vmSize": .string(claim.size(p["nodeSize"].string ?? "", small: "Standard_D2_v2", medium: "Standard_D3_v2", large: "Standard_D4_v2")),
-            ]],
-            "identity": [["type": "SystemAssigned"]],
-            "networkProfile": [["networkPlugin": "none"]],
-        ], spec: ["writeConnectionSecretToRef": ["name": "\(id)-cluster", "namespace": .string(claim.namespace)]])
-        Cilium(claim: claim, set: [
-            ("aksbyocni.enabled", "true"), ("nodeinit.enabled", "true"),
-            ("authentication.mutual.spire.enabled", "true"), ("authentication.mutual.spire.install.enabled", "true"),
-        ]).composed
+            "defaultNodePool": claim.one(pool),
+            "identity": claim.one(["type": "SystemAssigned"]),
+            "networkProfile": claim.one(["networkPlugin": "none"]),
+        ], spec: ["writeConnectionSecretToRef": claim.connectionSecret("\(id)-cluster")])
+        Cilium(claim: claim, set: [("aksbyocni.enabled", "true"), ("nodeinit.enabled", "true")] + Cilium.authentication(claim.mode)).composed
     }
 }

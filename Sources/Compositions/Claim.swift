@@ -2,11 +2,13 @@ import FunctionSDK
 
 /// What every template knows about the XR it renders for (compositions.md §1, §3).
 struct Claim {
+    var mode: Mode = .v1
     var kind: String
     var name: String
+    /// `{id}`: `spec.id` in v1 mode, `metadata.name` in v2 mode; the base of every composed name.
     var id: String
     var provider: String
-    /// `{ns}`: the claim namespace (§3.3).
+    /// `{ns}`: the claim namespace (§3.3); in v2 mode the XR's own namespace.
     var namespace: String
     var input: FunctionInput
     /// `spec.parameters`.
@@ -14,6 +16,8 @@ struct Claim {
     var observed: [String: ObservedResource]
 
     static let group = "devopstoolkitseries.com/v1alpha1"
+    /// The namespaced v2 `Cluster` (dot-kubernetes v2).
+    static let groupV2Cluster = "devopstoolkit.ai/v2"
 
     static func namespace(of xr: JSON.Object) -> String {
         let x = JSON.object(xr)
@@ -32,4 +36,15 @@ struct Claim {
     }
 
     func ready(_ key: String) -> Bool { observed[key]?.isReady == true }
+
+    func api(_ a: API) -> String { a.version(mode) }
+
+    /// A field v1 wrote as a one-element list and v2 as the object itself.
+    func one(_ item: Rendered) -> Rendered { mode == .v1 ? [item] : item }
+
+    /// `writeConnectionSecretToRef` for a Secret named `name`: v2 Secrets live in the XR's namespace,
+    /// which the reference no longer names.
+    func connectionSecret(_ name: Rendered) -> Rendered {
+        mode == .v1 ? ["name": name, "namespace": .string(namespace)] : ["name": name]
+    }
 }

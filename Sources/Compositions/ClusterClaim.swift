@@ -1,7 +1,9 @@
 import FunctionSDK
 
-/// `ClusterClaim` / `CompositeCluster`: a Kubernetes cluster with its ProviderConfigs, apps, ESO,
-/// ClusterSecretStore, ExternalSecrets, namespaces and credentials copy (compositions.md §6).
+/// `ClusterClaim` / `CompositeCluster` (v1) and the namespaced `Cluster` (v2): a Kubernetes cluster
+/// with its ProviderConfigs, apps, ESO, ClusterSecretStore, ExternalSecrets, namespaces and
+/// credentials copy (compositions.md §6), and in v2 the Usages that keep the cluster until everything
+/// acting inside it is gone.
 struct ClusterClaim {
     let claim: Claim
     var id: String { claim.id }
@@ -28,6 +30,8 @@ struct ClusterClaim {
 
     var storeRequested: Bool { esoEnabled && eso["store"].isTrue }
     var esoReleaseKey: Rendered { "\(id)-app-external-secrets" }
+    var storeKey: String { claim.mode == .v1 ? "\(id)-secret-store" : "\(id)-app-secret-store" }
+    var v2: Bool { claim.mode == .v2 }
 
     /// Every resource the claim asks for, in the canonical order of §11.3, before gating.
     @ResourcesBuilder
@@ -46,19 +50,20 @@ struct ClusterClaim {
             externalSecret(Reader(s), index: i)
         }
         for (i, n) in namespaces.enumerated() {
-            KubernetesObject(key: "\(id)-ns-\(n)", name: "\(id)-ns-\(n)", externalName: n,
+            KubernetesObject(mode: claim.mode, key: "\(id)-ns-\(n)", name: "\(id)-ns-\(n)", externalName: n,
                              manifest: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(n)]],
-                             providerConfig: id).composed.origin("spec.parameters.namespaces[\(i)]")
+                             providerConfig: id, createUpdateObserve: v2).composed.origin("spec.parameters.namespaces[\(i)]")
         }
         if let name = creds["name"].string {
             KubernetesObject(
-                key: "\(id)-creds", name: "\(id)-creds", externalName: name,
+                mode: claim.mode, key: "\(id)-creds", name: "\(id)-creds", externalName: name,
                 manifest: ["apiVersion": "v1", "kind": "Secret", "metadata": ["name": .string(name), "namespace": .string(credsNamespace)]],
                 providerConfig: id,
                 references: (creds["keys"].strings ?? []).map {
                     patchFrom(apiVersion: "v1", kind: "Secret", name: name, namespace: credsNamespace, fieldPath: "data.\($0)", to: "data.\($0)")
                 })
         }
+        if v2 { usages }
     }
 
     var esoGate: Gate { Gate(kind: .externalSecretsOperator, key: esoReleaseKey) }
@@ -76,39 +81,53 @@ struct ClusterClaim {
                             "secretRef": ["name": "\(id)-cluster", "namespace": .string(claim.namespace), "key": "kubeconfig"]],
             "identity": identity,
         ]
-        ProviderConfig(key: "helm", apiVersion: "helm.crossplane.io/v1beta1", name: .string(id), spec: spec)
-        ProviderConfig(key: "kubernetes", apiVersion: "kubernetes.crossplane.io/v1alpha1", name: .string(id), spec: spec)
+        let helm = claim.api(.helm), kubernetes = claim.api(.kubernetesProviderConfig)
+        if v2 {
+            // Upstream's keys and external-names; `-local` points provider-helm at the management
+            // cluster itself. Nothing here uses it: it is composed so that moving from upstream keeps it.
+            ProviderConfig(key: "\(id)-config-helm", apiVersion: helm, name: .string(id), externalName: id, spec: spec)
+            ProviderConfig(key: "\(id)-config-helm-local", apiVersion: helm, name: "\(id)-local", externalName: id,
+                           spec: ["credentials": ["source": "InjectedIdentity"]])
+            ProviderConfig(key: "\(id)-config-kubernetes", apiVersion: kubernetes, name: .string(id), externalName: id, spec: spec)
+        } else {
+            ProviderConfig(key: "helm", apiVersion: helm, name: .string(id), spec: spec)
+            ProviderConfig(key: "kubernetes", apiVersion: kubernetes, name: .string(id), spec: spec)
+        }
     }
 
     // MARK: §6.2 Apps
 
+    /// An app Release: v1 passes helm values as `set` entries, v2 as a `values` object (as upstream),
+    /// and v2 Releases are never deleted by Crossplane (`[Create, Update, Observe]`).
+    func app(_ name: String, chart: Rendered, namespace: String, value: (path: String, rendered: Rendered)? = nil) -> Release {
+        Release(mode: claim.mode, key: "\(id)-app-\(name)", name: "\(id)-app-\(name)", externalName: name, chart: chart,
+                namespace: namespace, set: !v2 && value != nil ? [(value!.path, "true")] : [],
+                values: v2 ? value?.rendered : nil, createUpdateObserve: v2, providerConfig: id)
+    }
+
+    /// The apps in their order, each with whether it is enabled and its chart version in this mode.
     @ResourcesBuilder
     var apps: [Composed] {
         if p["apps", "crossplane", "enabled"].isTrue {
-            Release(key: "\(id)-app-crossplane", name: "\(id)-app-crossplane", externalName: "crossplane",
-                    chart: ["name": "crossplane", "repository": "https://charts.crossplane.io/stable", "version": "1.14.5"],
-                    namespace: "crossplane-system", providerConfig: id)
+            app("crossplane", chart: ["name": "crossplane", "repository": "https://charts.crossplane.io/stable", "version": v2 ? "2.1.4" : "1.14.5"],
+                namespace: "crossplane-system")
         }
         if p["apps", "openfunction", "enabled"].isTrue {
-            Release(key: "\(id)-app-openfunction", name: "\(id)-app-openfunction", externalName: "openfunction",
-                    chart: ["name": "openfunction", "url": "https://openfunction.github.io/charts/openfunction-v1.2.0-v0.7.0.tgz"],
-                    namespace: "openfunction", set: [("revisionController.enable", "true")], providerConfig: id)
+            app("openfunction", chart: ["name": "openfunction", "url": "https://openfunction.github.io/charts/openfunction-v1.2.0-v0.7.0.tgz"],
+                namespace: "openfunction", value: ("revisionController.enable", ["revisionController": ["enable": true]]))
         }
         if p["apps", "dapr", "enabled"].isTrue {
-            Release(key: "\(id)-app-dapr", name: "\(id)-app-dapr", externalName: "dapr",
-                    chart: ["name": "dapr", "repository": "https://dapr.github.io/helm-charts/", "version": "1.12.4"],
-                    namespace: "dapr-system", providerConfig: id)
+            app("dapr", chart: ["name": "dapr", "repository": "https://dapr.github.io/helm-charts/", "version": v2 ? "1.16.8" : "1.12.4"],
+                namespace: "dapr-system")
         }
         if p["apps", "traefik", "enabled"].isTrue {
-            Release(key: "\(id)-app-traefik", name: "\(id)-app-traefik", externalName: "traefik",
-                    chart: ["name": "traefik", "repository": "https://helm.traefik.io/traefik", "version": "26.0.0"],
-                    namespace: "traefik", providerConfig: id)
+            app("traefik", chart: ["name": "traefik", "repository": "https://helm.traefik.io/traefik", "version": v2 ? "39.0.0" : "26.0.0"],
+                namespace: "traefik")
         }
         if esoEnabled {
-            Release(key: esoReleaseKey, name: esoReleaseKey, externalName: "external-secrets",
-                    chart: ["name": "external-secrets", "repository": "https://charts.external-secrets.io",
-                            "version": .string(claim.input.chartVersion)],
-                    namespace: "external-secrets", set: [("installCRDs", "true")], providerConfig: id)
+            app("external-secrets", chart: ["name": "external-secrets", "repository": "https://charts.external-secrets.io",
+                                            "version": .string(claim.input.chartVersion)],
+                namespace: "external-secrets", value: ("installCRDs", ["installCRDs": true]))
         }
     }
 
@@ -117,7 +136,7 @@ struct ClusterClaim {
     func externalSecret(_ s: Reader, index: Int) -> Composed {
         let to = s["toSecret"].string ?? ""
         let object = KubernetesObject(
-            key: "\(id)-secret-\(to)", name: "\(id)-secret-\(to)", externalName: to,
+            mode: claim.mode, key: "\(id)-secret-\(to)", name: "\(id)-secret-\(to)", externalName: to,
             manifest: [
                 "apiVersion": .string(claim.input.externalSecretsAPIVersion),
                 "kind": "ExternalSecret",
@@ -141,14 +160,82 @@ struct ClusterClaim {
         return object.composed.origin("spec.parameters.apps.externalSecrets.secrets[\(index)].toSecret").gated(by: gates)
     }
 
+    // MARK: Usages (v2)
+
+    /// The cluster resource every Usage protects: apiVersion, kind, and its key.
+    var protectedCluster: (apiVersion: String, kind: String) {
+        switch claim.provider {
+        case "aws": return (claim.api(.eks), "Cluster")
+        case "google": return (claim.api(.gkeContainer), "Cluster")
+        default: return (claim.api(.aks), "KubernetesCluster")
+        }
+    }
+
+    /// Usages that keep the cluster (and on aws ClusterAuth, which writes the kubeconfig) until the
+    /// ProviderConfigs, Releases and Objects acting inside it are gone: upstream's set, plus one per
+    /// ESO object, each composed exactly when its object is.
+    @ResourcesBuilder
+    var usages: [Composed] {
+        let k = protectedCluster
+        let cluster = (k.apiVersion, k.kind, Rendered.string(id))
+        let helm = claim.api(.helm), kubernetes = claim.api(.kubernetesProviderConfig), object = claim.api(.kubernetesObject)
+        if claim.provider == "aws" {
+            let auth = (claim.api(.eks), "ClusterAuth", Rendered.string(id))
+            Usage(key: "\(id)-cluster-auth-helm-usage", of: auth, by: (helm, "ProviderConfig", .string(id)))
+            Usage(key: "\(id)-cluster-auth-kubernetes-usage", of: auth, by: (kubernetes, "ProviderConfig", .string(id)))
+        }
+        Usage(key: "\(id)-cluster-helm-usage", of: cluster, by: (helm, "ProviderConfig", .string(id)))
+        Usage(key: "\(id)-cluster-kubernetes-usage", of: cluster, by: (kubernetes, "ProviderConfig", .string(id)))
+        if claim.provider != "aws" {
+            Usage(key: "\(id)-cilium-usage", of: cluster, by: (helm, "Release", "\(id)-cilium"))
+        }
+        for (app, on) in [("crossplane", p["apps", "crossplane", "enabled"].isTrue), ("openfunction", p["apps", "openfunction", "enabled"].isTrue),
+                          ("dapr", p["apps", "dapr", "enabled"].isTrue), ("traefik", p["apps", "traefik", "enabled"].isTrue),
+                          ("external-secrets", esoEnabled)] where on {
+            Usage(key: "\(id)-app-\(app)-usage", of: cluster, by: (helm, "Release", "\(id)-app-\(app)"))
+        }
+        if storeRequested {
+            Usage(key: "\(storeKey)-usage", of: cluster, by: (object, "Object", .string(storeKey)), follows: .string(storeKey))
+        }
+        for (i, s) in (eso["secrets"].list ?? []).enumerated() {
+            let key = "\(id)-secret-\(Reader(s)["toSecret"].string ?? "")"
+            Usage(key: "\(key)-usage", of: cluster, by: (object, "Object", .string(key)),
+                  origin: "the Usage of spec.parameters.apps.externalSecrets.secrets[\(i)].toSecret", follows: .string(key))
+        }
+        if creds["name"].string != nil {
+            Usage(key: "\(id)-creds-usage", of: cluster, by: (object, "Object", "\(id)-creds"))
+        }
+    }
+
+    /// Parameters of upstream's v2 Cluster that this function leaves to other pipeline steps: each one
+    /// enabled gets a Warning, so nobody wonders why nothing appeared.
+    static let notRendered: [(path: [String], name: String)] = [
+        (["gpu"], "spec.parameters.gpu"), (["apps", "argocd"], "spec.parameters.apps.argocd"),
+        (["apps", "nvidia"], "spec.parameters.apps.nvidia"), (["apps", "vllm"], "spec.parameters.apps.vllm"),
+        (["apps", "keda"], "spec.parameters.apps.keda"), (["apps", "envoyGateway"], "spec.parameters.apps.envoyGateway"),
+        (["apps", "prometheus"], "spec.parameters.apps.prometheus"),
+    ]
+
+    var warnings: [String] {
+        guard v2 else { return [] }
+        return Self.notRendered.compactMap { param in
+            Reader(p.root?[path: param.path + ["enabled"]]).isTrue
+                ? "\(param.name) is not rendered by function-secrets: compose it in another pipeline step" : nil
+        }
+    }
+
     // MARK: §9.2, §9.3 status and connection details
 
     /// The keys whose observed state feeds the XR: cluster, node pool, connection details.
     var statusSources: (cluster: String, nodePool: String, connection: String) {
         switch claim.provider {
         case "aws": return ("ekscluster", "eksnodegroup", "clusterAuth")
-        case "google": return ("gkecluster", "nodepool", "gkecluster")
-        default: return ("aks", "aks", "aks")
+        case "google":
+            let k = GoogleCluster.keys(claim.mode, id: id)
+            return (k.cluster, k.nodePool, k.cluster)
+        default:
+            let k = AzureCluster.clusterKey(claim.mode, id: id)
+            return (k, k, k)
         }
     }
 
@@ -158,8 +245,10 @@ struct ClusterClaim {
         func set(_ key: String, _ value: JSON?) {
             if let v = value?.string, !v.isEmpty { s[key] = .string(v) }
         }
+        // v2 names the cluster on every answer; v1 once the cluster is observed.
+        if v2 { s["clusterName"] = .string(id) }
         if let cluster = claim.observed[src.cluster] {
-            set("clusterName", cluster[path: "metadata", "name"])
+            if !v2 { set("clusterName", cluster[path: "metadata", "name"]) }
             set("controlPlaneStatus", cluster.readyCondition?["reason"])
             if claim.provider == "google" {
                 set("field1", cluster[path: "status", "atProvider", "clusterIpv4Cidr"])
@@ -169,8 +258,10 @@ struct ClusterClaim {
         return s
     }
 
+    /// None in v2: Crossplane v2 ignores connection details of namespaced XRs; the kubeconfig is in the
+    /// Secret `{id}-cluster` of the XR's namespace.
     var connectionDetails: [(key: String, value: [UInt8])] {
-        guard let kubeconfig = claim.observed[statusSources.connection]?.connectionDetails["kubeconfig"] else { return [] }
+        guard !v2, let kubeconfig = claim.observed[statusSources.connection]?.connectionDetails["kubeconfig"] else { return [] }
         return [("kubeconfig", kubeconfig), ("value", kubeconfig)]
     }
 }

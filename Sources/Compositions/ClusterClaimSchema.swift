@@ -42,6 +42,12 @@ enum ClusterClaimSchema {
         ])),
     ]
 
+    /// The v2 `Cluster`'s parameters: the same table, except that an absent `nodeSize` means small.
+    /// Upstream's parameters this function does not render (gpu, argocd, ...) are not checked.
+    static let parametersV2: [SchemaField] = parameters.map {
+        $0.name == "nodeSize" ? SchemaField("nodeSize", .string(oneOf: sizes)) : $0
+    }
+
     static let secretRef = Schema.object([
         SchemaField("name", .string()), SchemaField("namespace", .string()), SchemaField("key", .string()),
     ])
@@ -80,8 +86,8 @@ enum ClusterClaimSchema {
     static let esoPath = "spec.parameters.apps.externalSecrets"
 
     /// Field checks of the parameters (the caller has checked that `parameters` is an object).
-    static func checkParameters(_ parameters: JSON.Object, into checker: inout FieldChecker) {
-        Self.parameters.withUnsafeBufferPointer { fs in
+    static func checkParameters(_ parameters: JSON.Object, mode: Mode = .v1, into checker: inout FieldChecker) {
+        (mode == .v1 ? Self.parameters : Self.parametersV2).withUnsafeBufferPointer { fs in
             for i in fs.indices { checker.check(parameters[fs[i].name], at: "spec.parameters.\(fs[i].name)", fs[i]) }
         }
         if let eso = JSON.object(parameters)[path: ["apps", "externalSecrets"]]?.object {

@@ -15,6 +15,9 @@ public struct Composed {
     public private(set) var gates = Gates()
     /// Kinds that never report Ready are Ready at once (§9.1).
     public var readyAtOnce = false
+    /// The key of the gated resource this one is composed with (a rendered string): a Usage of the
+    /// ClusterSecretStore or of an ExternalSecret appears exactly when its object does.
+    public var follows: Rendered?
     /// The byte length of `metadata.name`, when the template that made the object knows it.
     var knownNameLength: Int32 = -1
 

@@ -5,6 +5,8 @@ public struct FunctionInput: Sendable, Equatable {
     public var provider: String?
     public var externalSecretsAPIVersion = "external-secrets.io/v1beta1"
     public var chartVersion = "0.9.11"
+    /// Whether the input set them; unset ones take the defaults of the XR's mode (`forMode`).
+    var setAPIVersion = false, setChartVersion = false
     public var waitForCRDs = true
     /// `meta.ttl`; nil means no TTL (`0s`).
     public var ttl: Duration? = .seconds(60)
@@ -51,11 +53,13 @@ public struct FunctionInput: Sendable, Equatable {
                     return .failure(InputProblem("externalSecrets.apiVersion must be one of \(esoAPIVersions.joined(separator: ", ")), got \(CanonicalJSON.encode(v))"))
                 }
                 out.externalSecretsAPIVersion = s
+                out.setAPIVersion = true
             }
             if let v = eso["chartVersion"], !v.isNull {
                 guard case .string(let s) = v else { return .failure(.type("externalSecrets.chartVersion", "a string", v)) }
                 if s.isEmpty { return .failure(InputProblem("externalSecrets.chartVersion must not be empty")) }
                 out.chartVersion = s
+                out.setChartVersion = true
             }
         }
         if let w = value("waitForCRDs") {
@@ -70,6 +74,16 @@ public struct FunctionInput: Sendable, Equatable {
             out.ttl = d == .zero ? nil : d
         }
         return .success(out)
+    }
+
+    /// This input for an XR of `mode`: v2 defaults to the ESO that upstream's v2 installs (chart
+    /// 2.0.0), which serves only `external-secrets.io/v1`; what the input sets wins in both modes.
+    func forMode(_ mode: Mode) -> FunctionInput {
+        guard mode == .v2 else { return self }
+        var out = self
+        if !setAPIVersion { out.externalSecretsAPIVersion = "external-secrets.io/v1" }
+        if !setChartVersion { out.chartVersion = "2.0.0" }
+        return out
     }
 
     /// One or more `<number><unit>` groups; number = digits with an optional `.digits`; unit h, m, s, ms.

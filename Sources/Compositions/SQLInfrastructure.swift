@@ -9,20 +9,20 @@ struct AWSDatabase {
     var resources: [Composed] {
         let id = sql.id, region = sql.region
         let r: Rendered = .string(region)
-        ManagedResource(key: "vpc", apiVersion: AWSNetwork.ec2, kind: "VPC", name: .string(id),
+        ManagedResource(key: "vpc", apiVersion: sql.claim.api(.ec2), kind: "VPC", name: .string(id),
                         forProvider: ["region": r, "cidrBlock": "11.0.0.0/16", "enableDnsSupport": true, "enableDnsHostnames": true])
         for (i, z) in ["a", "b", "c"].enumerated() {
-            ManagedResource(key: "subnet-\(z)", apiVersion: AWSNetwork.ec2, kind: "Subnet", name: "\(id)-\(z)",
+            ManagedResource(key: "subnet-\(z)", apiVersion: sql.claim.api(.ec2), kind: "Subnet", name: "\(id)-\(z)",
                             labels: ["zone": "\(region)\(z)"],
                             forProvider: ["region": r, "availabilityZone": "\(region)\(z)",
                                           "cidrBlock": "11.0.\(i).0/24", "vpcIdSelector": matchControllerRef])
         }
         ManagedResource(key: "subnetgroup", apiVersion: Self.rds, kind: "SubnetGroup", name: .string(id),
                         forProvider: ["region": r, "description": "I'm too lazy to write a good description", "subnetIdSelector": matchControllerRef])
-        AWSNetwork.routing(id: id, region: region, zones: ["\(region)a", "\(region)b", "\(region)c"]) { ["zone": .string($0)] }
-        ManagedResource(key: "securityGroup", apiVersion: AWSNetwork.ec2, kind: "SecurityGroup", name: .string(id),
+        AWSNetwork.routing(ec2: sql.claim.api(.ec2), id: id, region: region, zones: ["\(region)a", "\(region)b", "\(region)c"]) { ["zone": .string($0)] }
+        ManagedResource(key: "securityGroup", apiVersion: sql.claim.api(.ec2), kind: "SecurityGroup", name: .string(id),
                         forProvider: ["region": r, "description": "I am too lazy to write descriptions", "vpcIdSelector": matchControllerRef])
-        ManagedResource(key: "securityGroupRule", apiVersion: AWSNetwork.ec2, kind: "SecurityGroupRule", name: .string(id), forProvider: [
+        ManagedResource(key: "securityGroupRule", apiVersion: sql.claim.api(.ec2), kind: "SecurityGroupRule", name: .string(id), forProvider: [
             "region": r, "description": "I am too lazy to write descriptions", "type": "ingress", "fromPort": 5432, "toPort": 5432,
             "protocol": "tcp", "cidrBlocks": ["0.0.0.0/0"], "securityGroupIdSelector": matchControllerRef,
         ])

@@ -60,12 +60,16 @@ struct SecretStore: ComposedConvertible {
 
     var composed: Composed {
         let id = cluster.id
+        // The project ID comes from the cloud's default configuration: v2 cloud resources use the
+        // cluster-wide ClusterProviderConfig, which (unlike a namespaced ProviderConfig) needs no namespace.
+        let projectFrom: (apiVersion: Rendered, kind: Rendered) = cluster.v2
+            ? ("gcp.m.upbound.io/v1beta1", "ClusterProviderConfig") : ("gcp.upbound.io/v1beta1", "ProviderConfig")
         let references: [Rendered] = cluster.backend == "google"
-            ? [["patchesFrom": ["apiVersion": "gcp.upbound.io/v1beta1", "kind": "ProviderConfig", "name": "default", "fieldPath": "spec.projectID"],
+            ? [["patchesFrom": ["apiVersion": projectFrom.apiVersion, "kind": projectFrom.kind, "name": "default", "fieldPath": "spec.projectID"],
                 "toFieldPath": "spec.provider.gcpsm.projectID"]]
             : []
         return KubernetesObject(
-            key: "\(id)-secret-store", name: "\(id)-secret-store", externalName: cluster.backend,
+            mode: cluster.claim.mode, key: .string(cluster.storeKey), name: .string(cluster.storeKey), externalName: cluster.backend,
             manifest: [
                 "apiVersion": .string(cluster.claim.input.externalSecretsAPIVersion),
                 "kind": "ClusterSecretStore",

@@ -21,10 +21,11 @@ public struct SecretsFunction: CompositionFunction {
             w.result(fatal)
             Response.finish(&w, view)
             return w.bytes
-        case .rendered(let state, let condition, let ttl):
+        case .rendered(let state, let condition, let warnings, let ttl):
             var head = ResponseWriter(capacity: 64)
             head.meta(tag: tag, ttlSeconds: ttl.seconds, ttlNanos: ttl.nanos)
             var tail = ResponseWriter(capacity: 512)
+            for w in warnings { tail.result(w) }
             Response.finish(&tail, view)
             if let c = condition { try tail.message(ResponseWriter.Field.conditions, c) }
             return try state.encode(request: request, head: head.bytes, field: ResponseWriter.Field.desired, tail: tail.bytes)
@@ -33,7 +34,7 @@ public struct SecretsFunction: CompositionFunction {
 
     enum Outcome {
         case fatal(Result, ttl: TTL)
-        case rendered(StateWriter, condition: Condition?, ttl: TTL)
+        case rendered(StateWriter, condition: Condition?, warnings: [Result], ttl: TTL)
     }
 
     struct TTL {
@@ -46,9 +47,9 @@ public struct SecretsFunction: CompositionFunction {
         }
     }
 
-    static func fatal(_ message: String, reason: String, target: Target) -> Result {
+    static func fatal(_ message: String, reason: String, target: Target, severity: Severity = .fatal) -> Result {
         var r = Result()
-        r.severity = .fatal
+        r.severity = severity
         r.message = message
         r.reason = reason
         r.target = target
@@ -57,15 +58,15 @@ public struct SecretsFunction: CompositionFunction {
 
     func render(_ request: FunctionRequest) throws -> Outcome {
         // A1: the function input.
-        let input: FunctionInput
+        let inputAsGiven: FunctionInput
         switch FunctionInput.parse(try request.input()) {
         case .failure(let problem):
             return .fatal(Self.fatal("function input: \(problem.message)", reason: "InvalidFunctionInput", target: .composite),
                           ttl: TTL(.seconds(60)))
         case .success(let i):
-            input = i
+            inputAsGiven = i
         }
-        let ttl = TTL(input.ttl)
+        let ttl = TTL(inputAsGiven.ttl)
 
         // A2: a composite of a kind we compose.
         guard let observedXR = try request.observedComposite() else {
@@ -74,41 +75,66 @@ public struct SecretsFunction: CompositionFunction {
         // Read in place first: an XR of another kind (the pass-through case) is never decoded.
         let apiVersion = observedXR[path: "apiVersion"]?.string ?? "", kind = observedXR[path: "kind"]?.string ?? ""
         let name = observedXR[path: "metadata", "name"]?.string ?? ""
-        guard apiVersion == Claim.group, kind == "CompositeCluster" || kind == "SQL" else {
+        let mode: Mode
+        if apiVersion == Claim.group, kind == "CompositeCluster" || kind == "SQL" {
+            mode = .v1
+        } else if apiVersion == Claim.groupV2Cluster, kind == "Cluster" {
+            mode = .v2
+        } else {
             return .fatal(Self.fatal(
-                "unsupported composite resource \(apiVersion) \(kind) \(CanonicalJSON.quoted(name)): this function composes \(Claim.group) CompositeCluster and SQL",
+                "unsupported composite resource \(apiVersion) \(kind) \(CanonicalJSON.quoted(name)): this function composes \(Claim.group) CompositeCluster and SQL, \(Claim.groupV2Cluster) Cluster",
                 reason: "UnsupportedComposite", target: .composite), ttl: ttl)
         }
+        let input = inputAsGiven.forMode(mode)
         let xrObject = observedXR.object
         let xr = JSON.object(xrObject)
         let prefix = "\(kind) \(CanonicalJSON.quoted(name)): "
+        // A v2 XR has no claim: every result is about the composite alone.
+        let target: Target = mode == .v1 ? .compositeAndClaim : .composite
         func invalid(_ problems: [String], reason: String = "InvalidParameters") -> Outcome {
-            .fatal(Self.fatal(prefix + problems.joined(separator: "; "), reason: reason, target: .compositeAndClaim), ttl: ttl)
+            .fatal(Self.fatal(prefix + problems.joined(separator: "; "), reason: reason, target: target), ttl: ttl)
+        }
+        let xrNamespace = xr[path: ["metadata", "namespace"]]?.string ?? ""
+        if mode == .v2 && xrNamespace.isEmpty {
+            return invalid(["metadata.namespace is required"], reason: "UnsupportedComposite")
         }
 
-        // A3: the provider.
+        // A3: the provider. Crossplane v2 keeps the composition selector under spec.crossplane.
+        let selector = mode == .v1 ? ["spec", "compositionSelector", "matchLabels", "provider"]
+                                   : ["spec", "crossplane", "compositionSelector", "matchLabels", "provider"]
         let provider: String
         if let p = input.provider {
             provider = p
-        } else if let label = xr[path: ["spec", "compositionSelector", "matchLabels", "provider"]], !label.isNull {
+        } else if let label = xr[path: selector], !label.isNull {
             guard let s = label.string, FunctionInput.providers.contains(s) else {
-                return invalid(["spec.compositionSelector.matchLabels.provider must be one of aws, google, azure, got \(CanonicalJSON.encode(label))"])
+                return invalid(["\(selector.joined(separator: ".")) must be one of aws, google, azure, got \(CanonicalJSON.encode(label))"])
             }
             provider = s
         } else {
-            return invalid(["cannot determine the provider: the function input sets no provider and spec.compositionSelector.matchLabels.provider is not set"])
+            return invalid(["cannot determine the provider: the function input sets no provider and \(selector.joined(separator: ".")) is not set"])
         }
 
-        // B: every claim field, then the dependencies.
+        // B: the name every composed name starts from, every field, then the dependencies.
         var checker = FieldChecker()
         let spec = xr["spec"]
-        checker.check(spec?["id"], at: "spec.id", SchemaField("id", .string(format: .dnsLabel), required: true))
+        let id: String
+        if mode == .v1 {
+            checker.check(spec?["id"], at: "spec.id", SchemaField("id", .string(format: .dnsLabel), required: true))
+            id = spec?["id"]?.string ?? ""
+        } else {
+            checker.check(xr[path: ["metadata", "name"]], at: "metadata.name", SchemaField("name", .string(format: .dnsLabel), required: true))
+            id = name
+        }
         let parameters = spec?["parameters"]
         switch parameters {
         case nil, .null?:
             checker.problems.append("spec.parameters is required")
         case .object(let p)?:
-            if kind == "SQL" { SQLClaimSchema.checkParameters(p, into: &checker) } else { ClusterClaimSchema.checkParameters(p, into: &checker) }
+            if kind == "SQL" {
+                SQLClaimSchema.checkParameters(p, into: &checker)
+            } else {
+                ClusterClaimSchema.checkParameters(p, mode: mode, into: &checker)
+            }
             if kind == "SQL" {
                 SQLClaimSchema.checkDependencies(Reader(parameters), into: &checker.problems)
             } else {
@@ -119,12 +145,13 @@ public struct SecretsFunction: CompositionFunction {
         }
         if !checker.problems.isEmpty { return invalid(checker.problems) }
 
-        let claim = Claim(kind: kind, name: name, id: spec?["id"]?.string ?? "", provider: provider,
-                          namespace: Claim.namespace(of: xrObject), input: input,
+        let claim = Claim(mode: mode, kind: kind, name: name, id: id, provider: provider,
+                          namespace: mode == .v1 ? Claim.namespace(of: xrObject) : xrNamespace, input: input,
                           parameters: Reader(parameters), observed: try request.observedResources())
         let resources: [Composed]
         var state = StateWriter()
         var condition: Condition?
+        var warnings: [Result] = []
         if kind == "SQL" {
             let sql = SQLClaim(claim: claim)
             resources = sql.resources
@@ -136,6 +163,10 @@ public struct SecretsFunction: CompositionFunction {
             state.compositeStatus = cluster.status
             state.compositeConnectionDetails = cluster.connectionDetails
             condition = Gating.condition(for: cluster, resources: resources)
+            condition?.target = target
+            warnings = cluster.warnings.map {
+                Self.fatal($0, reason: "ParameterNotRendered", target: .composite, severity: .warning)
+            }
         }
 
         // C: collisions and name lengths.
@@ -143,14 +174,21 @@ public struct SecretsFunction: CompositionFunction {
         if !collisions.isEmpty { return invalid(collisions, reason: "ResourceNameCollision") }
 
         state.owned.reserveCapacity(resources.count)
-        for i in resources.indices where Gating.firstUnmet(resources[i], observed: claim.observed) == nil {
+        var heldBack: [Rendered] = []
+        for i in resources.indices {
+            if Gating.firstUnmet(resources[i], observed: claim.observed) != nil {
+                heldBack.append(resources[i].key)
+                continue
+            }
+            // A Usage of a gated object comes and goes with its object (listed before it).
+            if let f = resources[i].follows, heldBack.contains(where: { $0.string == f.string }) { continue }
             let ready: Ready = resources[i].readyAtOnce || (!claim.observed.isEmpty && claim.ready(resources[i].keyString)) ? .true : .false
             state.owned.append(OwnedResource(key: resources[i].key, object: resources[i].object, ready: ready))
         }
         var skeleton: JSON.Object = ["apiVersion": .string(apiVersion), "kind": .string(kind)]
         skeleton["metadata"] = ["name": .string(name), "namespace": xr[path: ["metadata", "namespace"]]]
         state.compositeSkeleton = skeleton
-        return .rendered(state, condition: condition, ttl: ttl)
+        return .rendered(state, condition: condition, warnings: warnings, ttl: ttl)
     }
 
     /// Stage C (§11.3): T12 for a key produced twice, T13 for a name over 253 characters, in the

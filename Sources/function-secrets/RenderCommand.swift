@@ -25,9 +25,10 @@ enum RenderCommand {
     static let usage = """
     usage: function-secrets render CLAIM.yaml [flags]
 
-    Renders a ClusterClaim or SQLClaim (or the XR Crossplane makes of it) with function-secrets, as
-    `crossplane render` would, with no cluster and no Docker. Prints a YAML stream: the XR with its
-    status, then each composed resource sorted by composition resource name.
+    Renders a ClusterClaim or SQLClaim (or the XR Crossplane makes of it), or a Crossplane v2
+    namespaced Cluster XR, with function-secrets, as `crossplane render` would, with no cluster and no
+    Docker. Prints a YAML stream: the XR with its status, then each composed resource sorted by
+    composition resource name.
 
     flags:
       --composition FILE            a Pipeline Composition from examples/; its function-secrets step's input is used
@@ -227,6 +228,8 @@ enum RenderCommand {
             annotations["crossplane.io/composition-resource-name"] = .string(key)
             metadata["annotations"] = .object(annotations)
             if metadata["name"] == nil { metadata["generateName"] = .string("\(xrName)-") }
+            // Crossplane v2 puts every resource of a namespaced XR into the XR's namespace.
+            if let ns = xr["metadata"]?["namespace"], ns.string?.isEmpty == false { metadata["namespace"] = ns }
             var labels = metadata["labels"]?.object ?? JSON.Object()
             labels["crossplane.io/composite"] = .string(xrName)
             if let claim {

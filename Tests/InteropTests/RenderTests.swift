@@ -63,6 +63,30 @@ struct RenderTests {
         #expect(r.stdout.hasPrefix("---\n"))
     }
 
+    @Test("Crossplane v2: the namespaced demo Cluster, first call and with ESO Ready (golden); every resource in the XR's namespace")
+    func clusterV2() throws {
+        let first = try render(["examples/xrs/cluster-v2-aws.yaml", "--composition", "examples/compositions/cluster-aws-v2.yaml"])
+        #expect(first.status == 0, Comment(rawValue: first.stderr))
+        #expect(first.stdout.components(separatedBy: "---\n").count - 1 == 41)
+        #expect(first.stdout.components(separatedBy: "\n  namespace: a-team\n").count - 1 == 41)
+        try checkGolden("render-cluster-v2-aws.yaml", first.stdout)
+        let ready = try render(["examples/xrs/cluster-v2-aws.yaml", "--composition", "examples/compositions/cluster-aws-v2.yaml",
+                                "--observed-resources", "examples/observed/cluster-v2-aws-eso-ready.yaml"])
+        #expect(ready.status == 0, Comment(rawValue: ready.stderr))
+        #expect(ready.stdout.components(separatedBy: "---\n").count - 1 == 45)
+        #expect(ready.stdout.contains("crossplane.io/composition-resource-name: cluster-secret-push-secret-usage"))
+        #expect(ready.stdout.contains("controlPlaneStatus: Available") && ready.stdout.contains("nodePoolStatus: Creating"))
+        try checkGolden("render-cluster-v2-aws-eso-ready.yaml", ready.stdout)
+    }
+
+    @Test("every v2 example XR renders with its Composition", arguments: ["aws", "google", "azure"])
+    func examplesV2(provider: String) throws {
+        let r = try render(["examples/xrs/cluster-v2-\(provider).yaml", "--composition", "examples/compositions/cluster-\(provider)-v2.yaml", "-r"])
+        #expect(r.status == 0 && r.stderr.isEmpty, Comment(rawValue: r.stderr))
+        #expect(r.stdout.contains("apiVersion: protection.crossplane.io/v1beta1"))
+        #expect(!r.stdout.contains("kind: Result"), "no Warning expected for these examples")
+    }
+
     @Test("a Composition for another kind is refused")
     func wrongComposition() throws {
         let r = try render(["examples/claims/sql-aws.yaml", "--composition", "examples/compositions/cluster-aws.yaml"])

@@ -6,7 +6,8 @@ import FunctionSDK
 import SwiftProtobuf
 
 // In-process render benchmark: the whole RunFunction handler (decode, validate, render, encode)
-// on serialized requests, no sockets. Each iteration uses a different spec.id (1,000 of them), so
+// on serialized requests, no sockets. Each iteration uses a different spec.id (or v2 metadata.name;
+// 1,000 of them), so
 // nothing could be cached between calls.
 //
 //   swift run -c release RenderBenchmark [iterations] [case name filter, e.g. pass-through]
@@ -57,9 +58,20 @@ struct Case {
     var requests: [[UInt8]]
 }
 
+/// The same demo as a Crossplane v2 namespaced Cluster: metadata.name is the id.
+func requestV2(name: String, parameters: String) throws -> [UInt8] {
+    var r = RunFunctionRequest()
+    r.meta.tag = "bench"
+    r.observed.composite.resource = try Google_Protobuf_Struct(jsonString: #"{"apiVersion":"devopstoolkit.ai/v2","kind":"Cluster","metadata":{"name":"\#(name)","namespace":"a-team"},"spec":{"crossplane":{"compositionSelector":{"matchLabels":{"provider":"aws"}}},"parameters":\#(parameters)}}"#)
+    r.input = try Google_Protobuf_Struct(jsonString: #"{"apiVersion":"secrets.fn.crossplane.io/v1beta1","kind":"Input"}"#)
+    r.context = Google_Protobuf_Struct()
+    return try r.serializedBytes()
+}
+
 let ids = (0..<1000).map { "team-\($0)-cluster" }
 let cases = try [
     Case(name: "ClusterClaim aws, first call", requests: ids.map { try request(kind: "CompositeCluster", id: $0, parameters: clusterParameters) }),
+    Case(name: "v2 Cluster aws, first call", requests: ids.map { try requestV2(name: $0, parameters: clusterParameters) }),
     Case(name: "ClusterClaim aws, steady (34 observed)", requests: ids.prefix(200).map { id in
         try request(kind: "CompositeCluster", id: id, parameters: clusterParameters,
                     observed: Dictionary(uniqueKeysWithValues: steadyKeys.map { ($0.replacingOccurrences(of: "ID", with: id), ready) }))

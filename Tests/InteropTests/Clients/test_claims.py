@@ -149,3 +149,35 @@ def test_bad_claim_is_a_fatal_result_not_a_grpc_error(address):
     assert r.severity == v1.SEVERITY_FATAL
     assert r.message == 'CompositeCluster "cluster-8f5jz": spec.parameters.nodeSize must be one of small, medium, large, got "huge"'
     assert len(rsp.desired.resources) == 0
+
+
+# Crossplane v2: the namespaced demo Cluster, over both proto packages Crossplane may call.
+DEMO_CLUSTER_V2 = {
+    "apiVersion": "devopstoolkit.ai/v2", "kind": "Cluster", "metadata": {"name": "cluster", "namespace": "a-team"},
+    "spec": {"crossplane": {"compositionSelector": {"matchLabels": {"provider": "aws", "cluster": "eks"}}},
+             "parameters": DEMO_CLUSTER["spec"]["parameters"]},
+}
+
+
+@pytest.mark.parametrize("package", ["v1", "v1beta1"])
+def test_demo_cluster_v2(address, package):
+    from crossplane.function.proto.v1beta1 import run_function_pb2 as v1beta1
+    pb = v1 if package == "v1" else v1beta1
+    req = pb.RunFunctionRequest()
+    req.meta.tag = "interop-v2"
+    req.observed.composite.resource.CopyFrom(struct(DEMO_CLUSTER_V2))
+    req.input.CopyFrom(struct({"apiVersion": "secrets.fn.crossplane.io/v1beta1", "kind": "Input"}))
+    with grpc.insecure_channel(address) as ch:
+        rsp = ch.unary_unary(f"/apiextensions.fn.proto.{package}.FunctionRunnerService/RunFunction",
+                             request_serializer=lambda m: m.SerializeToString(),
+                             response_deserializer=pb.RunFunctionResponse.FromString)(req, timeout=10)
+    assert rsp.meta.tag == "interop-v2" and list(rsp.results) == []
+    assert len(rsp.desired.resources) == 40
+    ekscluster = json_format.MessageToDict(rsp.desired.resources["ekscluster"].resource)
+    assert ekscluster["apiVersion"] == "eks.aws.m.upbound.io/v1beta1" and "namespace" not in ekscluster["metadata"]
+    usages = sorted(k for k in rsp.desired.resources if k.endswith("-usage"))
+    assert len(usages) == 7 and all(rsp.desired.resources[k].ready == pb.READY_TRUE for k in usages)
+    [cond] = rsp.conditions
+    assert (cond.reason, cond.target) == ("WaitingForExternalSecretsOperator", pb.TARGET_COMPOSITE)
+    status = json_format.MessageToDict(rsp.desired.composite.resource)["status"]
+    assert status == {"clusterName": "cluster"} and len(rsp.desired.composite.connection_details) == 0

@@ -6,9 +6,8 @@ import FunctionSDK
 import SwiftProtobuf
 
 // In-process render benchmark: the whole RunFunction handler (decode, validate, render, encode)
-// on serialized requests, no sockets. Each iteration uses a different spec.id (or v2 metadata.name;
-// 1,000 of them), so
-// nothing could be cached between calls.
+// on serialized requests, no sockets. Each iteration uses a different spec.id (or, for the v2
+// Cluster, metadata.name; 1,000 of them), so nothing could be cached between calls.
 //
 //   swift run -c release RenderBenchmark [iterations] [case name filter, e.g. pass-through]
 

@@ -14,6 +14,8 @@ struct ClusterClaim {
     /// Namespaces to create: `[dev, production]` when absent, none for `[]` (§15.1.2).
     let namespaces: [String]
     let esoEnabled: Bool
+    /// The apps other than ESO that are enabled, in the order they are composed.
+    let apps: [App]
     let backend: String
     let credsNamespace: String
 
@@ -24,6 +26,7 @@ struct ClusterClaim {
         creds = p["creds"]
         namespaces = p["namespaces"].list == nil ? ["dev", "production"] : (p["namespaces"].strings ?? [])
         esoEnabled = eso["enabled"].isTrue
+        apps = App.allCases.filter { p["apps", $0.rawValue, "enabled"].isTrue }
         backend = eso["storeProvider"].string ?? claim.provider
         credsNamespace = creds["namespace"].string ?? "crossplane-system"
     }
@@ -42,7 +45,7 @@ struct ClusterClaim {
         default: AzureCluster(claim: claim).resources
         }
         providerConfigs
-        apps
+        appReleases
         if storeRequested {
             SecretStore(cluster: self).composed.gated(by: claim.input.waitForCRDs ? Gates(esoGate) : Gates())
         }
@@ -105,24 +108,28 @@ struct ClusterClaim {
                 values: v2 ? value?.rendered : nil, createUpdateObserve: v2, providerConfig: id)
     }
 
-    /// The apps in their order, each with whether it is enabled and its chart version in this mode.
+    enum App: String, CaseIterable {
+        case crossplane, openfunction, dapr, traefik
+    }
+
+    /// The enabled apps in their order, with the chart versions of this mode; then ESO.
     @ResourcesBuilder
-    var apps: [Composed] {
-        if p["apps", "crossplane", "enabled"].isTrue {
-            app("crossplane", chart: ["name": "crossplane", "repository": "https://charts.crossplane.io/stable", "version": v2 ? "2.1.4" : "1.14.5"],
-                namespace: "crossplane-system")
-        }
-        if p["apps", "openfunction", "enabled"].isTrue {
-            app("openfunction", chart: ["name": "openfunction", "url": "https://openfunction.github.io/charts/openfunction-v1.2.0-v0.7.0.tgz"],
-                namespace: "openfunction", value: ("revisionController.enable", ["revisionController": ["enable": true]]))
-        }
-        if p["apps", "dapr", "enabled"].isTrue {
-            app("dapr", chart: ["name": "dapr", "repository": "https://dapr.github.io/helm-charts/", "version": v2 ? "1.16.8" : "1.12.4"],
-                namespace: "dapr-system")
-        }
-        if p["apps", "traefik", "enabled"].isTrue {
-            app("traefik", chart: ["name": "traefik", "repository": "https://helm.traefik.io/traefik", "version": v2 ? "39.0.0" : "26.0.0"],
-                namespace: "traefik")
+    var appReleases: [Composed] {
+        for a in apps {
+            switch a {
+            case .crossplane:
+                app("crossplane", chart: ["name": "crossplane", "repository": "https://charts.crossplane.io/stable", "version": v2 ? "2.1.4" : "1.14.5"],
+                    namespace: "crossplane-system")
+            case .openfunction:
+                app("openfunction", chart: ["name": "openfunction", "url": "https://openfunction.github.io/charts/openfunction-v1.2.0-v0.7.0.tgz"],
+                    namespace: "openfunction", value: ("revisionController.enable", ["revisionController": ["enable": true]]))
+            case .dapr:
+                app("dapr", chart: ["name": "dapr", "repository": "https://dapr.github.io/helm-charts/", "version": v2 ? "1.16.8" : "1.12.4"],
+                    namespace: "dapr-system")
+            case .traefik:
+                app("traefik", chart: ["name": "traefik", "repository": "https://helm.traefik.io/traefik", "version": v2 ? "39.0.0" : "26.0.0"],
+                    namespace: "traefik")
+            }
         }
         if esoEnabled {
             app("external-secrets", chart: ["name": "external-secrets", "repository": "https://charts.external-secrets.io",
@@ -189,9 +196,7 @@ struct ClusterClaim {
         if claim.provider != "aws" {
             Usage(key: "\(id)-cilium-usage", of: cluster, by: (helm, "Release", "\(id)-cilium"))
         }
-        for (app, on) in [("crossplane", p["apps", "crossplane", "enabled"].isTrue), ("openfunction", p["apps", "openfunction", "enabled"].isTrue),
-                          ("dapr", p["apps", "dapr", "enabled"].isTrue), ("traefik", p["apps", "traefik", "enabled"].isTrue),
-                          ("external-secrets", esoEnabled)] where on {
+        for app in apps.map(\.rawValue) + (esoEnabled ? ["external-secrets"] : []) {
             Usage(key: "\(id)-app-\(app)-usage", of: cluster, by: (helm, "Release", "\(id)-app-\(app)"))
         }
         if storeRequested {
@@ -209,19 +214,20 @@ struct ClusterClaim {
 
     /// Parameters of upstream's v2 Cluster that this function leaves to other pipeline steps: each one
     /// enabled gets a Warning, so nobody wonders why nothing appeared.
-    static let notRendered: [(path: [String], name: String)] = [
-        (["gpu"], "spec.parameters.gpu"), (["apps", "argocd"], "spec.parameters.apps.argocd"),
-        (["apps", "nvidia"], "spec.parameters.apps.nvidia"), (["apps", "vllm"], "spec.parameters.apps.vllm"),
-        (["apps", "keda"], "spec.parameters.apps.keda"), (["apps", "envoyGateway"], "spec.parameters.apps.envoyGateway"),
-        (["apps", "prometheus"], "spec.parameters.apps.prometheus"),
+    static let notRendered: [(enabled: [String], name: String)] = [
+        (["gpu", "enabled"], "spec.parameters.gpu"), (["apps", "argocd", "enabled"], "spec.parameters.apps.argocd"),
+        (["apps", "nvidia", "enabled"], "spec.parameters.apps.nvidia"), (["apps", "vllm", "enabled"], "spec.parameters.apps.vllm"),
+        (["apps", "keda", "enabled"], "spec.parameters.apps.keda"), (["apps", "envoyGateway", "enabled"], "spec.parameters.apps.envoyGateway"),
+        (["apps", "prometheus", "enabled"], "spec.parameters.apps.prometheus"),
     ]
 
     var warnings: [String] {
         guard v2 else { return [] }
-        return Self.notRendered.compactMap { param in
-            Reader(p.root?[path: param.path + ["enabled"]]).isTrue
-                ? "\(param.name) is not rendered by function-secrets: compose it in another pipeline step" : nil
+        var out: [String] = []
+        for param in Self.notRendered where p.root?[path: param.enabled]?.bool == true {
+            out.append("\(param.name) is not rendered by function-secrets: compose it in another pipeline step")
         }
+        return out
     }
 
     // MARK: §9.2, §9.3 status and connection details

@@ -123,7 +123,7 @@ public struct SecretsFunction: CompositionFunction {
             id = spec?["id"]?.string ?? ""
         } else {
             checker.check(xr[path: ["metadata", "name"]], at: "metadata.name", SchemaField("name", .string(format: .dnsLabel), required: true))
-            id = name
+            id = xr[path: ["metadata", "name"]]?.string ?? ""
         }
         let parameters = spec?["parameters"]
         switch parameters {
@@ -181,7 +181,7 @@ public struct SecretsFunction: CompositionFunction {
                 continue
             }
             // A Usage of a gated object comes and goes with its object (listed before it).
-            if let f = resources[i].follows, heldBack.contains(where: { $0.string == f.string }) { continue }
+            if let f = resources[i].follows, heldBack.contains(where: { $0.utf8.elementsEqual(f.utf8) }) { continue }
             let ready: Ready = resources[i].readyAtOnce || (!claim.observed.isEmpty && claim.ready(resources[i].keyString)) ? .true : .false
             state.owned.append(OwnedResource(key: resources[i].key, object: resources[i].object, ready: ready))
         }

@@ -18,6 +18,8 @@ struct Claim {
     static let group = "devopstoolkitseries.com/v1alpha1"
     /// The namespaced v2 `Cluster` (dot-kubernetes v2).
     static let groupV2Cluster = "devopstoolkit.ai/v2"
+    /// The namespaced v2 `SQL` (dot-sql v2).
+    static let groupV2SQL = "devopstoolkit.live/v1beta1"
 
     static func namespace(of xr: JSON.Object) -> String {
         let x = JSON.object(xr)

@@ -1,11 +1,18 @@
 import FunctionSDK
 
-/// `SQLClaim` / `SQL`: a PostgreSQL server with its databases and schemas, and the ESO objects that
-/// pull its root password, push its connection data and pull that into another cluster (§7).
+/// `SQLClaim` / `SQL` (v1) and the namespaced `SQL` of `devopstoolkit.live/v1beta1` (v2): a
+/// PostgreSQL server with its databases and schemas, and the ESO objects that pull its root password,
+/// push its connection data and pull that into another cluster (§7). In v2 the schemas and the
+/// management-cluster ESO objects are composed directly in the XR's namespace (no provider-kubernetes
+/// wrapper), and Usages order the deletion so that every deletion can finish.
 struct SQLClaim {
     let claim: Claim
     var id: String { claim.id }
+    /// `spec.parameters` in v1; the flat `spec` in v2.
     var p: Reader { claim.parameters }
+    var v2: Bool { claim.mode == .v2 }
+    /// Where the fields are, for messages: v2 has no `parameters` level.
+    var fields: String { v2 ? "spec." : "spec.parameters." }
     var s: Reader { p["secrets"] }
     var databases: [String] { p["databases"].strings ?? [] }
     var esoAPIVersion: Rendered { .string(claim.input.externalSecretsAPIVersion) }
@@ -21,72 +28,82 @@ struct SQLClaim {
         case "google": GoogleDatabase(sql: self).resources
         default: AzureDatabase(sql: self).resources
         }
-        ProviderConfig(key: "sql-config", apiVersion: "postgresql.sql.crossplane.io/v1alpha1", name: .string(id), spec: [
+        ProviderConfig(key: "sql-config", apiVersion: claim.api(.postgreSQL), name: .string(id),
+                       externalName: v2 ? "default" : nil, spec: [
             "credentials": ["source": "PostgreSQLConnectionSecret",
-                            "connectionSecretRef": ["name": .string(id), "namespace": .string(claim.namespace)]],
+                            "connectionSecretRef": v2 ? ["name": .string(id)] : ["name": .string(id), "namespace": .string(claim.namespace)]],
             "sslMode": "require",
         ])
-        ProviderConfig(key: "kubernetes", apiVersion: "kubernetes.crossplane.io/v1alpha1", name: "\(id)-sql",
-                       spec: ["credentials": ["source": "InjectedIdentity"]])
+        ProviderConfig(key: v2 ? "\(id)-provider-config-kubernetes" : "kubernetes", apiVersion: claim.api(.kubernetesProviderConfig),
+                       name: "\(id)-sql", spec: ["credentials": ["source": "InjectedIdentity"]])
         for (i, db) in databases.enumerated() {
-            Composed(key: "\(id)-\(db)", origin: "spec.parameters.databases[\(i)]", object: [
-                "apiVersion": "postgresql.sql.crossplane.io/v1alpha1", "kind": "Database",
+            Composed(key: "\(id)-\(db)", origin: "\(fields)databases[\(i)]", object: [
+                "apiVersion": .string(claim.api(.postgreSQL)), "kind": "Database",
                 "metadata": metadata(name: "\(id)-\(db)", externalName: db),
-                "spec": ["providerConfigRef": ["name": .string(id)], "forProvider": .emptyObject],
+                "spec": ["providerConfigRef": providerConfigRef(id, claim.mode), "forProvider": .emptyObject],
             ])
         }
         for (i, schema) in (p["schemas"].list ?? []).enumerated() {
-            atlasSchema(Reader(schema)).composed.origin("spec.parameters.schemas[\(i)].database")
+            atlasSchema(Reader(schema)).origin("\(fields)schemas[\(i)].database")
         }
         if let store = s["storeName"].string {
             if let key = s["pullRootPasswordKey"].string {
-                KubernetesObject(key: "\(id)-secret-pull", name: "\(id)-secret-pull",
-                                 manifest: externalSecret(name: "\(id)-password", namespace: claim.namespace, store: store, remoteKey: key),
-                                 providerConfig: "\(id)-sql").composed.origin("spec.parameters.secrets.pullRootPasswordKey")
+                managementClusterObject(key: "\(id)-secret-pull",
+                                        externalSecret(name: "\(id)-password", namespace: v2 ? nil : claim.namespace, store: store, remoteKey: key))
+                    .origin("\(fields)secrets.pullRootPasswordKey")
             }
             if s["pushToStore"].isTrue {
-                KubernetesObject(key: "\(id)-secret-push-store", name: "\(id)-secret-push-store",
-                                 manifest: pushSecret(store: store), providerConfig: "\(id)-sql")
-                    .composed.origin("spec.parameters.secrets.pushToStore")
+                managementClusterObject(key: "\(id)-secret-push-store", pushSecret(store: store)).origin("\(fields)secrets.pushToStore")
             }
             if let cluster = s["pullToCluster"].string {
-                KubernetesObject(key: "\(id)-secret-pull-cluster", name: "\(id)-secret-pull-cluster",
+                KubernetesObject(mode: claim.mode, key: "\(id)-secret-pull-cluster", name: "\(id)-secret-pull-cluster",
                                  manifest: externalSecret(name: id, namespace: pullNamespace, store: store, remoteKey: id),
-                                 providerConfig: cluster).composed.origin("spec.parameters.secrets.pullToCluster")
+                                 providerConfig: cluster).composed.origin("\(fields)secrets.pullToCluster")
             }
         }
         if s["daprComponents"].isTrue, let cluster = s["pullToCluster"].string {
             for (i, db) in databases.enumerated() {
-                KubernetesObject(key: "\(id)-dapr-component-\(db)", name: "\(id)-dapr-component-\(db)", manifest: [
+                KubernetesObject(mode: claim.mode, key: "\(id)-dapr-component-\(db)", name: "\(id)-dapr-component-\(db)", manifest: [
                     "apiVersion": "dapr.io/v1alpha1", "kind": "Component",
                     "metadata": ["name": "\(id)-\(db)", "namespace": .string(pullNamespace)],
                     "spec": ["type": "state.postgresql", "version": "v1",
                              "metadata": [["name": "connectionString", "secretKeyRef": ["name": .string(id), "key": "conn-\(db)"]]]],
-                ], providerConfig: cluster).composed.origin("the Dapr component of spec.parameters.databases[\(i)]")
+                ], providerConfig: cluster).composed.origin("the Dapr component of \(fields)databases[\(i)]")
             }
         }
+        if v2 { usages }
     }
 
-    func atlasSchema(_ schema: Reader) -> KubernetesObject {
+    /// An object for the management cluster: v1 wraps it in a provider-kubernetes Object through
+    /// `{id}-sql`; v2 composes it directly in the XR's namespace (where it then needs no namespace).
+    func managementClusterObject(key: String, _ manifest: Rendered) -> Composed {
+        if v2 {
+            return Composed(key: .string(key), object: manifest)
+        }
+        return KubernetesObject(key: .string(key), name: .string(key), manifest: manifest, providerConfig: "\(id)-sql").composed
+    }
+
+    func atlasSchema(_ schema: Reader) -> Composed {
         let d = schema["database"].string ?? ""
         func fromSecret(_ key: String) -> Rendered { ["secretKeyRef": ["name": .string(id), "key": .string(key)]] }
-        return KubernetesObject(key: "\(id)-schema-\(d)", name: "\(id)-schema-\(d)", manifest: [
+        return managementClusterObject(key: "\(id)-schema-\(d)", [
             "apiVersion": "db.atlasgo.io/v1alpha1", "kind": "AtlasSchema",
-            "metadata": ["name": "\(id)-\(d)", "namespace": .string(claim.namespace)],
+            "metadata": ["name": "\(id)-\(d)", "namespace": v2 ? nil : .string(claim.namespace)],
             "spec": [
                 "credentials": ["scheme": "postgres", "hostFrom": fromSecret("endpoint"), "userFrom": fromSecret("username"),
                                 "passwordFrom": fromSecret("password"), "port": 5432, "database": .string(d),
-                                "parameters": ["sslmode": "disable"]],
+                                "parameters": ["sslmode": v2 ? "require" : "disable"]],
                 "schema": ["sql": schema["sql"].rendered],
             ],
-        ], providerConfig: "\(id)-sql")
+        ])
     }
 
     /// An ExternalSecret that extracts a whole JSON value from the store into a Secret it owns.
-    func externalSecret(name: String, namespace: String, store: String, remoteKey: String) -> Rendered {
+    /// `namespace` nil: composed directly in the XR's namespace (v2).
+    func externalSecret(name: String, namespace: String?, store: String, remoteKey: String) -> Rendered {
         [
             "apiVersion": esoAPIVersion, "kind": "ExternalSecret",
-            "metadata": ["name": .string(name), "namespace": .string(namespace)],
+            "metadata": ["name": .string(name), "namespace": namespace.map(Rendered.string)],
             "spec": [
                 "refreshInterval": "1h",
                 "secretStoreRef": ["kind": "ClusterSecretStore", "name": .string(store)],
@@ -101,7 +118,7 @@ struct SQLClaim {
     func pushSecret(store: String) -> Rendered {
         [
             "apiVersion": "external-secrets.io/v1alpha1", "kind": "PushSecret",
-            "metadata": ["name": .string(id), "namespace": .string(claim.namespace)],
+            "metadata": ["name": .string(id), "namespace": v2 ? nil : .string(claim.namespace)],
             "spec": [
                 "deletionPolicy": "Delete",
                 "refreshInterval": "1h",
@@ -130,14 +147,15 @@ struct SQLClaim {
         return lines.map { $0 + "\n" }.joined()
     }
 
-    /// The `sql-secret` Object (aws, google): assembles Secret `{id}` and publishes its four keys.
+    /// The `sql-secret` Object (aws, google): assembles Secret `{id}` and (v1) publishes its four keys
+    /// as the XR's connection details.
     func connectionSecret(user: Rendered, endpoint: Rendered) -> KubernetesObject {
-        let details: [Rendered] = ["username", "password", "endpoint", "port"].map {
+        let details: [Rendered] = v2 ? [] : ["username", "password", "endpoint", "port"].map {
             ["apiVersion": "v1", "kind": "Secret", "name": .string(id), "namespace": .string(claim.namespace),
              "fieldPath": "data.\($0)", "toConnectionSecretKey": .string($0)]
         }
         return KubernetesObject(
-            key: "sql-secret", name: "\(id)-secret",
+            mode: claim.mode, key: "sql-secret", name: "\(id)-secret",
             manifest: ["apiVersion": "v1", "kind": "Secret", "metadata": ["name": .string(id), "namespace": .string(claim.namespace)],
                        "data": ["port": "NTQzMg=="]],
             providerConfig: "\(id)-sql",
@@ -148,17 +166,67 @@ struct SQLClaim {
                 endpoint,
             ],
             spec: ["connectionDetails": .list(details),
-                   "writeConnectionSecretToRef": ["name": "\(id)-secret-connection", "namespace": .string(claim.namespace)]])
+                   "writeConnectionSecretToRef": v2 ? nil : ["name": "\(id)-secret-connection", "namespace": .string(claim.namespace)]])
     }
 
-    var passwordSecretRef: Rendered { ["name": "\(id)-password", "namespace": .string(claim.namespace), "key": "password"] }
+    /// The root password Secret `{id}-password` (key `password`); v2 selectors name no namespace.
+    var passwordSecretRef: Rendered {
+        v2 ? ["name": "\(id)-password", "key": "password"] : ["name": "\(id)-password", "namespace": .string(claim.namespace), "key": "password"]
+    }
+
+    /// The namespace written into `references` of provider-kubernetes Objects that read the server.
+    /// v1 read it from crossplane-system; v2 resources live in the XR's namespace.
+    var serverNamespace: String { v2 ? claim.namespace : "crossplane-system" }
+
+    // MARK: Usages (v2)
+
+    /// The database server: apiVersion, kind, key.
+    var server: (apiVersion: String, kind: String, key: String) {
+        switch claim.provider {
+        case "aws": return (claim.api(.rds), "Instance", "rdsinstance")
+        case "google": return (claim.api(.cloudSQL), "DatabaseInstance", GoogleDatabase.key(claim.mode))
+        default: return (claim.api(.azurePostgreSQL), "Server", "server")
+        }
+    }
+
+    /// Deletion in an order where every deletion can finish: the Databases, schemas and PushSecret
+    /// read the server's connection Secret, so each keeps the server; the server needs its password
+    /// Secret, which the root-password ExternalSecret owns; `sql-secret` (the connection Secret
+    /// itself) stays until provider-sql's ProviderConfig, and so every Database, is gone.
+    @ResourcesBuilder
+    var usages: [Composed] {
+        let srv = (server.apiVersion, server.kind, Rendered.string(id))
+        let postgres = claim.api(.postgreSQL)
+        for (i, db) in databases.enumerated() {
+            Usage(key: "\(id)-\(db)-usage", of: srv, by: (postgres, "Database", "\(id)-\(db)"),
+                  origin: "the Usage of spec.databases[\(i)]")
+        }
+        for (i, schema) in (p["schemas"].list ?? []).enumerated() {
+            let d = Reader(schema)["database"].string ?? ""
+            Usage(key: "\(id)-schema-\(d)-usage", of: srv, by: ("db.atlasgo.io/v1alpha1", "AtlasSchema", "\(id)-\(d)"),
+                  origin: "the Usage of spec.schemas[\(i)].database")
+        }
+        if s["storeName"].string != nil {
+            if s["pullRootPasswordKey"].string != nil {
+                Usage(key: "\(id)-secret-pull-usage", of: (claim.input.externalSecretsAPIVersion, "ExternalSecret", "\(id)-password"), by: srv)
+            }
+            if s["pushToStore"].isTrue {
+                Usage(key: "\(id)-secret-push-store-usage", of: srv, by: ("external-secrets.io/v1alpha1", "PushSecret", .string(id)))
+            }
+        }
+        Usage(key: "\(id)-sql-config-usage", of: srv, by: (postgres, "ProviderConfig", .string(id)))
+        if claim.provider != "azure" {
+            Usage(key: "\(id)-sql-secret-usage", of: (claim.api(.kubernetesObject), "Object", "\(id)-secret"),
+                  by: (postgres, "ProviderConfig", .string(id)))
+        }
+    }
 
     // MARK: §9.2, §9.3
 
     var statusSource: (key: String, path: [String], connection: String) {
         switch claim.provider {
         case "aws": return ("rdsinstance", ["status", "atProvider", "address"], "sql-secret")
-        case "google": return ("sql", ["status", "atProvider", "publicIpAddress"], "sql-secret")
+        case "google": return (GoogleDatabase.key(claim.mode), ["status", "atProvider", "publicIpAddress"], "sql-secret")
         default: return ("server", ["status", "atProvider", "fqdn"], "server")
         }
     }
@@ -169,8 +237,9 @@ struct SQLClaim {
         return ["address": .string(v)]
     }
 
+    /// None in v2: the Secret `{id}` in the XR's namespace is the connection secret.
     var connectionDetails: [(key: String, value: [UInt8])] {
-        guard let details = claim.observed[statusSource.connection]?.connectionDetails else { return [] }
+        guard !v2, let details = claim.observed[statusSource.connection]?.connectionDetails else { return [] }
         return ["username", "password", "endpoint", "port"].compactMap { k in details[k].map { (k, $0) } }
     }
 }

@@ -22,13 +22,14 @@ enum SQLClaimSchema {
         SchemaField("dynatraceDashboard", .unchecked),
     ]
 
-    static func checkParameters(_ parameters: JSON.Object, into checker: inout FieldChecker) {
-        for f in Self.parameters { checker.check(parameters[f.name], at: "spec.parameters.\(f.name)", f) }
+    /// `fields` is where the fields are: `spec.parameters.` (v1) or `spec.` (the flat v2 spec).
+    static func checkParameters(_ parameters: JSON.Object, fields: String = "spec.parameters.", into checker: inout FieldChecker) {
+        for f in Self.parameters { checker.check(parameters[f.name], at: "\(fields)\(f.name)", f) }
     }
 
-    static func checkDependencies(_ p: Reader, into problems: inout [String]) {
+    static func checkDependencies(_ p: Reader, fields: String = "spec.parameters.", into problems: inout [String]) {
         let s = p["secrets"]
-        let path = "spec.parameters.secrets"
+        let path = "\(fields)secrets"
         func missing(_ field: String, needs other: String) { problems.append("\(path).\(field) is set but \(path).\(other) is missing") }
         let hasStore = s["storeName"].string != nil
         if s["pullToCluster"].string != nil && !hasStore { missing("pullToCluster", needs: "storeName") }

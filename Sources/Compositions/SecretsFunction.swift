@@ -78,11 +78,11 @@ public struct SecretsFunction: CompositionFunction {
         let mode: Mode
         if apiVersion == Claim.group, kind == "CompositeCluster" || kind == "SQL" {
             mode = .v1
-        } else if apiVersion == Claim.groupV2Cluster, kind == "Cluster" {
+        } else if (apiVersion == Claim.groupV2Cluster && kind == "Cluster") || (apiVersion == Claim.groupV2SQL && kind == "SQL") {
             mode = .v2
         } else {
             return .fatal(Self.fatal(
-                "unsupported composite resource \(apiVersion) \(kind) \(CanonicalJSON.quoted(name)): this function composes \(Claim.group) CompositeCluster and SQL, \(Claim.groupV2Cluster) Cluster",
+                "unsupported composite resource \(apiVersion) \(kind) \(CanonicalJSON.quoted(name)): this function composes \(Claim.group) CompositeCluster and SQL, \(Claim.groupV2Cluster) Cluster and \(Claim.groupV2SQL) SQL",
                 reason: "UnsupportedComposite", target: .composite), ttl: ttl)
         }
         let input = inputAsGiven.forMode(mode)
@@ -125,18 +125,21 @@ public struct SecretsFunction: CompositionFunction {
             checker.check(xr[path: ["metadata", "name"]], at: "metadata.name", SchemaField("name", .string(format: .dnsLabel), required: true))
             id = xr[path: ["metadata", "name"]]?.string ?? ""
         }
-        let parameters = spec?["parameters"]
+        // The v2 SQL's spec is flat: its fields are where v1 had spec.parameters.
+        let flat = mode == .v2 && kind == "SQL"
+        let parameters = flat ? .object(spec?.object ?? JSON.Object()) : spec?["parameters"]
+        let fields = flat ? "spec." : "spec.parameters."
         switch parameters {
         case nil, .null?:
             checker.problems.append("spec.parameters is required")
         case .object(let p)?:
             if kind == "SQL" {
-                SQLClaimSchema.checkParameters(p, into: &checker)
+                SQLClaimSchema.checkParameters(p, fields: fields, into: &checker)
             } else {
                 ClusterClaimSchema.checkParameters(p, mode: mode, into: &checker)
             }
             if kind == "SQL" {
-                SQLClaimSchema.checkDependencies(Reader(parameters), into: &checker.problems)
+                SQLClaimSchema.checkDependencies(Reader(parameters), fields: fields, into: &checker.problems)
             } else {
                 ClusterClaimSchema.checkDependencies(Reader(parameters), provider: provider, input: input, into: &checker.problems)
             }

@@ -63,7 +63,7 @@ let badInputs: [BadInput] = [
     BadInput(row: "7", xr: clusterXR, input: Claims.input(#""ttl":"soon""#),
              message: #"function input: ttl must be a duration such as "60s" or "1m30s", got "soon""#, reason: "InvalidFunctionInput", target: .composite),
     BadInput(row: "9", xr: #"{"apiVersion":"example.org/v1","kind":"Widget","metadata":{"name":"w-1"}}"#, input: nil,
-             message: #"unsupported composite resource example.org/v1 Widget "w-1": this function composes devopstoolkitseries.com/v1alpha1 CompositeCluster and SQL, devopstoolkit.ai/v2 Cluster"#,
+             message: #"unsupported composite resource example.org/v1 Widget "w-1": this function composes devopstoolkitseries.com/v1alpha1 CompositeCluster and SQL, devopstoolkit.ai/v2 Cluster and devopstoolkit.live/v1beta1 SQL"#,
              reason: "UnsupportedComposite", target: .composite),
     BadInput(row: "10", xr: edit(clusterXR, [("spec.compositionSelector", nil)]), input: nil,
              message: CC + "cannot determine the provider: the function input sets no provider and spec.compositionSelector.matchLabels.provider is not set"),

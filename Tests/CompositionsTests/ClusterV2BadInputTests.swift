@@ -44,7 +44,7 @@ let badV2Inputs: [BadInput] = [
              reason: "ResourceNameCollision", target: .composite),
     BadInput(row: "a kind of another version of the API",
              xr: edit(clusterV2XR, [("apiVersion", "devopstoolkit.ai/v1")]),
-             message: #"unsupported composite resource devopstoolkit.ai/v1 Cluster "cluster": this function composes devopstoolkitseries.com/v1alpha1 CompositeCluster and SQL, devopstoolkit.ai/v2 Cluster"#,
+             message: #"unsupported composite resource devopstoolkit.ai/v1 Cluster "cluster": this function composes devopstoolkitseries.com/v1alpha1 CompositeCluster and SQL, devopstoolkit.ai/v2 Cluster and devopstoolkit.live/v1beta1 SQL"#,
              reason: "UnsupportedComposite", target: .composite),
 ]
 

@@ -27,7 +27,8 @@ enum RenderCommand {
 
     Renders a ClusterClaim or SQLClaim (or the XR Crossplane makes of it), or a Crossplane v2
     namespaced Cluster XR, with function-secrets, as `crossplane render` would, with no cluster and no
-    Docker. Prints a YAML stream: the XR with its status, then each composed resource sorted by
+    Docker. The file's first document that is not a core v1 object (such as a Secret the XR needs) is
+    rendered. Prints a YAML stream: the XR with its status, then each composed resource sorted by
     composition resource name.
 
     flags:
@@ -81,7 +82,7 @@ enum RenderCommand {
     /// name suffix is derived from the claim so that renders are repeatable.
     static func compositeResource(from doc: JSON, file: String) throws -> (xr: JSON.Object, claim: (name: String, namespace: String)?) {
         guard let o = doc.object, let kind = o["kind"]?.string, let apiVersion = o["apiVersion"]?.string else {
-            throw RenderError(description: "\(file): the first document needs apiVersion and kind")
+            throw RenderError(description: "\(file): the claim or composite resource needs apiVersion and kind")
         }
         guard let xrKind = claimKinds[kind] else { return (o, nil) }
         let name = doc[path: ["metadata", "name"]]?.string ?? "claim"
@@ -122,7 +123,12 @@ enum RenderCommand {
 
     /// The YAML stream, or the Fatal result's message (then nothing is printed but the error).
     static func render(_ o: Options) throws -> (String, String?) {
-        guard let doc = try YAMLDocuments.read(o.claim).first else { throw RenderError(description: "\(o.claim): no YAML document") }
+        // An XR file may carry what the XR needs besides it (a password Secret, a Namespace): core v1
+        // objects are passed over, as no claim or XR is one.
+        let docs = try YAMLDocuments.read(o.claim)
+        guard let doc = docs.first(where: { $0["apiVersion"]?.string != "v1" }) else {
+            throw RenderError(description: "\(o.claim): no claim or composite resource among its YAML documents")
+        }
         let (xr, claim) = try compositeResource(from: doc, file: o.claim)
         var input: JSON.Object?
         var step = "secrets"

@@ -34,8 +34,8 @@ struct GRPCClientTests {
     @Test("gRPC server reflection: grpcio's reflection client lists and describes the services (Clients/test_reflection.py)")
     func reflection() throws { try pytest("test_reflection.py", expecting: 3) }
 
-    @Test("grpcio sends the blog's demo claims, and the v2 demo Cluster over v1 and v1beta1, and gets their resource sets (Clients/test_claims.py)")
-    func demoClaims() throws { try pytest("test_claims.py", expecting: 6) }
+    @Test("grpcio sends the blog's demo claims, the v2 demo Cluster over v1 and v1beta1 and the v2 demo SQL, and gets their resource sets (Clients/test_claims.py)")
+    func demoClaims() throws { try pytest("test_claims.py", expecting: 7) }
 
     @Test("grpc-go client: v1, v1beta1 and 2,000 calls at 10 in flight on one connection")
     func grpcGo() throws {

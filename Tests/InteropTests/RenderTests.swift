@@ -87,6 +87,23 @@ struct RenderTests {
         #expect(!r.stdout.contains("kind: Result"), "no Warning expected for these examples")
     }
 
+    @Test("Crossplane v2: the namespaced demo SQL (golden): 31 resources in the XR's namespace, ESO objects composed directly")
+    func sqlV2() throws {
+        let r = try render(["examples/xrs/sql-v2-aws.yaml", "--composition", "examples/compositions/aws-postgresql-v2.yaml"])
+        #expect(r.status == 0, Comment(rawValue: r.stderr))
+        #expect(r.stdout.components(separatedBy: "---\n").count - 1 == 32)
+        #expect(r.stdout.contains("kind: PushSecret") && r.stdout.contains("kind: AtlasSchema"))
+        try checkGolden("render-sql-v2-aws.yaml", r.stdout)
+    }
+
+    @Test("every v2 example SQL renders with its Composition; a Secret beside the XR in its file is passed over", arguments: ["aws", "google", "azure"])
+    func sqlExamplesV2(provider: String) throws {
+        let r = try render(["examples/xrs/sql-v2-\(provider).yaml", "--composition", "examples/compositions/\(provider)-postgresql-v2.yaml", "-r"])
+        #expect(r.status == 0 && r.stderr.isEmpty, Comment(rawValue: r.stderr))
+        #expect(r.stdout.contains("apiVersion: protection.crossplane.io/v1beta1"))
+        #expect(!r.stdout.contains("kind: Result"))
+    }
+
     @Test("a Composition for another kind is refused")
     func wrongComposition() throws {
         let r = try render(["examples/claims/sql-aws.yaml", "--composition", "examples/compositions/cluster-aws.yaml"])

@@ -57,11 +57,13 @@ struct Case {
     var requests: [[UInt8]]
 }
 
-/// The same demo as a Crossplane v2 namespaced Cluster: metadata.name is the id.
-func requestV2(name: String, parameters: String) throws -> [UInt8] {
+/// The same demos as Crossplane v2 namespaced XRs: metadata.name is the id; the SQL's spec is flat.
+func requestV2(kind: String = "Cluster", name: String, parameters: String) throws -> [UInt8] {
     var r = RunFunctionRequest()
     r.meta.tag = "bench"
-    r.observed.composite.resource = try Google_Protobuf_Struct(jsonString: #"{"apiVersion":"devopstoolkit.ai/v2","kind":"Cluster","metadata":{"name":"\#(name)","namespace":"a-team"},"spec":{"crossplane":{"compositionSelector":{"matchLabels":{"provider":"aws"}}},"parameters":\#(parameters)}}"#)
+    let group = kind == "SQL" ? "devopstoolkit.live/v1beta1" : "devopstoolkit.ai/v2"
+    let fields = kind == "SQL" ? String(parameters.dropFirst().dropLast()) : #""parameters":\#(parameters)"#
+    r.observed.composite.resource = try Google_Protobuf_Struct(jsonString: #"{"apiVersion":"\#(group)","kind":"\#(kind)","metadata":{"name":"\#(name)","namespace":"a-team"},"spec":{"crossplane":{"compositionSelector":{"matchLabels":{"provider":"aws"}}},\#(fields)}}"#)
     r.input = try Google_Protobuf_Struct(jsonString: #"{"apiVersion":"secrets.fn.crossplane.io/v1beta1","kind":"Input"}"#)
     r.context = Google_Protobuf_Struct()
     return try r.serializedBytes()
@@ -77,6 +79,10 @@ let cases = try [
     }),
     Case(name: "pass-through XWebApp (24 desired, validated and echoed)", requests: [passThroughRequest()]),
     Case(name: "SQLClaim aws", requests: ids.map { try request(kind: "SQL", id: $0.replacingOccurrences(of: "-cluster", with: "-db"), parameters: sqlParameters) }),
+    Case(name: "v2 SQL aws", requests: ids.map {
+        try requestV2(kind: "SQL", name: $0.replacingOccurrences(of: "-cluster", with: "-db"),
+                      parameters: sqlParameters.replacingOccurrences(of: "a-team-cluster", with: "cluster"))
+    }),
 ]
 
 let function = SecretsFunction()

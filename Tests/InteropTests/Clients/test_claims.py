@@ -181,3 +181,22 @@ def test_demo_cluster_v2(address, package):
     assert (cond.reason, cond.target) == ("WaitingForExternalSecretsOperator", pb.TARGET_COMPOSITE)
     status = json_format.MessageToDict(rsp.desired.composite.resource)["status"]
     assert status == {"clusterName": "cluster"} and len(rsp.desired.composite.connection_details) == 0
+
+
+DEMO_SQL_V2 = {
+    "apiVersion": "devopstoolkit.live/v1beta1", "kind": "SQL", "metadata": {"name": "my-db", "namespace": "a-team"},
+    "spec": {"crossplane": {"compositionSelector": {"matchLabels": {"provider": "aws", "db": "postgresql"}}},
+             "version": "16.3", "size": "medium", "databases": ["db-01", "db-02"],
+             "secrets": {"storeName": "aws", "pullRootPasswordKey": "db-root", "pushToStore": True, "pullToCluster": "cluster"}},
+}
+
+
+def test_demo_sql_v2(address):
+    rsp = call(address, DEMO_SQL_V2)
+    assert list(rsp.results) == [] and list(rsp.conditions) == []
+    kinds = {k: json_format.MessageToDict(r.resource)["kind"] for k, r in rsp.desired.resources.items()}
+    assert (kinds["my-db-secret-pull"], kinds["my-db-secret-push-store"], kinds["my-db-secret-pull-cluster"]) == ("ExternalSecret", "PushSecret", "Object")
+    push = json_format.MessageToDict(rsp.desired.resources["my-db-secret-push-store"].resource)
+    doc = json.loads(push["spec"]["template"]["data"]["endpoint"].replace("{{ ", "").replace(" }}", ""))
+    assert sorted(doc) == ["conn-db-01", "conn-db-02", "endpoint", "password", "port", "username"]
+    assert sum(1 for k in rsp.desired.resources if k.endswith("-usage")) == 6

@@ -47,7 +47,7 @@ public struct SecretsFunction: CompositionFunction {
         }
     }
 
-    static func fatal(_ message: String, reason: String, target: Target, severity: Severity = .fatal) -> Result {
+    static func result(_ message: String, reason: String, target: Target, severity: Severity = .fatal) -> Result {
         var r = Result()
         r.severity = severity
         r.message = message
@@ -61,7 +61,7 @@ public struct SecretsFunction: CompositionFunction {
         let inputAsGiven: FunctionInput
         switch FunctionInput.parse(try request.input()) {
         case .failure(let problem):
-            return .fatal(Self.fatal("function input: \(problem.message)", reason: "InvalidFunctionInput", target: .composite),
+            return .fatal(Self.result("function input: \(problem.message)", reason: "InvalidFunctionInput", target: .composite),
                           ttl: TTL(.seconds(60)))
         case .success(let i):
             inputAsGiven = i
@@ -70,7 +70,7 @@ public struct SecretsFunction: CompositionFunction {
 
         // A2: a composite of a kind we compose.
         guard let observedXR = try request.observedComposite() else {
-            return .fatal(Self.fatal("the request has no observed composite resource", reason: "UnsupportedComposite", target: .composite), ttl: ttl)
+            return .fatal(Self.result("the request has no observed composite resource", reason: "UnsupportedComposite", target: .composite), ttl: ttl)
         }
         // Read in place first: an XR of another kind (the pass-through case) is never decoded.
         let apiVersion = observedXR[path: "apiVersion"]?.string ?? "", kind = observedXR[path: "kind"]?.string ?? ""
@@ -81,7 +81,7 @@ public struct SecretsFunction: CompositionFunction {
         } else if (apiVersion == Claim.groupV2Cluster && kind == "Cluster") || (apiVersion == Claim.groupV2SQL && kind == "SQL") {
             mode = .v2
         } else {
-            return .fatal(Self.fatal(
+            return .fatal(Self.result(
                 "unsupported composite resource \(apiVersion) \(kind) \(CanonicalJSON.quoted(name)): this function composes \(Claim.group) CompositeCluster and SQL, \(Claim.groupV2Cluster) Cluster and \(Claim.groupV2SQL) SQL",
                 reason: "UnsupportedComposite", target: .composite), ttl: ttl)
         }
@@ -92,7 +92,7 @@ public struct SecretsFunction: CompositionFunction {
         // A v2 XR has no claim: every result is about the composite alone.
         let target: Target = mode == .v1 ? .compositeAndClaim : .composite
         func invalid(_ problems: [String], reason: String = "InvalidParameters") -> Outcome {
-            .fatal(Self.fatal(prefix + problems.joined(separator: "; "), reason: reason, target: target), ttl: ttl)
+            .fatal(Self.result(prefix + problems.joined(separator: "; "), reason: reason, target: target), ttl: ttl)
         }
         let xrNamespace = xr[path: ["metadata", "namespace"]]?.string ?? ""
         if mode == .v2 && xrNamespace.isEmpty {
@@ -168,7 +168,7 @@ public struct SecretsFunction: CompositionFunction {
             condition = Gating.condition(for: cluster, resources: resources)
             condition?.target = target
             warnings = cluster.warnings.map {
-                Self.fatal($0, reason: "ParameterNotRendered", target: .composite, severity: .warning)
+                Self.result($0, reason: "ParameterNotRendered", target: .composite, severity: .warning)
             }
         }
 

@@ -15,16 +15,8 @@ public final class ConnectionMetrics: Sendable {
         counts.withLock { $0[i] += 1 }
     }
 
-    /// Connections accepted (a TLS connection counts from accept, before its handshake).
-    public var openedTotal: Int { counts.withLock { $0[0] } }
-
-    /// Connections closed for `reason`.
-    public func closedTotal(_ reason: CloseReason) -> Int {
-        let i = CloseReason.allCases.firstIndex(of: reason)! + 1
-        return counts.withLock { $0[i] }
-    }
-
-    /// Both counters in the Prometheus text format, every reason listed even at zero.
+    /// Both counters in the Prometheus text format, every reason listed even at zero. A connection
+    /// counts as opened from accept (a TLS one before its handshake).
     public var prometheus: String {
         let c = counts.withLock { $0 }
         var out = """

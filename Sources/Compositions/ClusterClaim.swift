@@ -164,7 +164,7 @@ struct ClusterClaim {
                 gates.append(Gate(kind: .namespace(.string(ns)), key: "\(id)-ns-\(ns)"))
             }
         }
-        return object.composed.origin("spec.parameters.apps.externalSecrets.secrets[\(index)].toSecret").gated(by: gates)
+        return object.composed.origin("spec.parameters.apps.externalSecrets.secrets[\(index)].toSecret").gated(by: gates).role(.externalSecret)
     }
 
     // MARK: Usages (v2)

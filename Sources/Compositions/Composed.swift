@@ -13,6 +13,8 @@ public struct Composed {
     public private(set) var namedOrigin: Rendered?
     /// Preconditions that must hold before a gated resource is rendered, in attribution order.
     public private(set) var gates = Gates()
+    /// What an External Secrets Operator object is, for the condition that reports on them.
+    public private(set) var role: Role?
     /// Kinds that never report Ready are Ready at once (§9.1).
     public var readyAtOnce = false
     /// The key of the gated resource this one is composed with (a rendered string): a Usage of the
@@ -45,6 +47,10 @@ public struct Composed {
     // `consuming`: the resource is changed in place and handed on.
     public consuming func origin(_ o: Rendered) -> Composed { namedOrigin = o; return self }
     public consuming func gated(by gates: Gates) -> Composed { self.gates = gates; return self }
+    public consuming func role(_ r: Role) -> Composed { role = r; return self }
+
+    /// The ESO objects a Cluster composes in the new cluster; the condition lists them by key.
+    public enum Role: Sendable { case secretStore, externalSecret }
 }
 
 /// A precondition of a gated resource: an observed resource that must be Ready.

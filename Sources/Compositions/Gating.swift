@@ -15,10 +15,7 @@ enum Gating {
         var c = Condition()
         c.type = "ExternalSecretsComposed"
         c.target = .compositeAndClaim
-        let requested = resources.filter { r in
-            guard let o = r.namedOrigin else { return false }
-            return o.isString("the ClusterSecretStore") || o.hasPrefix("spec.parameters.apps.externalSecrets.secrets[")
-        }
+        let requested = resources.filter { $0.role != nil }
         var held: [(key: String, gate: Gate)] = []
         for r in requested {
             if let g = firstUnmet(r, observed: cluster.claim.observed) { held.append((r.keyString, g)) }

@@ -77,6 +77,6 @@ struct SecretStore: ComposedConvertible {
                 "spec": ["provider": providerBlock],
             ],
             providerConfig: id, references: references
-        ).composed.origin("the ClusterSecretStore")
+        ).composed.origin("the ClusterSecretStore").role(.secretStore)
     }
 }

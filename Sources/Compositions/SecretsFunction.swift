@@ -194,41 +194,27 @@ public struct SecretsFunction: CompositionFunction {
         return .rendered(state, condition: condition, warnings: warnings, ttl: ttl)
     }
 
-    /// Stage C (§11.3): T12 for a key produced twice, T13 for a name over 253 characters, in the
-    /// canonical order of their first origin.
+    /// Stage C: a key produced twice, and a name over 253 characters (Kubernetes' limit), in the
+    /// order of their first origin. Each key's first and second producer, found in one pass.
     static func collisions(_ resources: [Composed]) -> [String] {
-        // Where each key first and second appears, through a small open-addressing table of indices
-        // keyed by an FNV-1a hash of the key (this runs on every call; a Dictionary would SipHash
-        // every key three times).
-        let n = resources.count
-        var slots = 16
-        while slots < 2 * n { slots *= 2 }
-        var table = [Int32](repeating: -1, count: slots)
-        var first = [Int32](repeating: 0, count: n)
-        var second = [Int32](repeating: -1, count: n)
-        resources.withUnsafeBufferPointer { r in
-            for i in r.indices {
-                let key = r[i].key.utf8
-                var h: UInt64 = 0xcbf2_9ce4_8422_2325
-                for b in key { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-                var s = Int(truncatingIfNeeded: h) & (slots - 1)
-                while true {
-                    let j = Int(table[s])
-                    if j < 0 { table[s] = Int32(i); first[i] = Int32(i); break }
-                    if r[j].key.utf8.elementsEqual(key) {
-                        first[i] = Int32(j)
-                        if second[j] < 0 { second[j] = Int32(i) }
-                        break
-                    }
-                    s = (s + 1) & (slots - 1)
-                }
+        var firstProducer: [KeyBytes: Int] = [:]
+        firstProducer.reserveCapacity(resources.count)
+        var isFirst = [Bool](repeating: false, count: resources.count)
+        var second = [Int](repeating: -1, count: resources.count)
+        for i in resources.indices {
+            let key = KeyBytes(resources[i].key)
+            if let j = firstProducer[key] {
+                if second[j] < 0 { second[j] = i }
+            } else {
+                firstProducer[key] = i
+                isFirst[i] = true
             }
         }
         var problems: [String] = []
         var longNames: [String] = []
-        for i in resources.indices where first[i] == i {
+        for i in resources.indices where isFirst[i] {
             if second[i] >= 0 {
-                problems.append("composed resource name \(CanonicalJSON.quoted(resources[i].keyString)) is produced by both \(resources[i].origin) and \(resources[Int(second[i])].origin)")
+                problems.append("composed resource name \(CanonicalJSON.quoted(resources[i].keyString)) is produced by both \(resources[i].origin) and \(resources[second[i]].origin)")
             }
             guard resources[i].nameLength > 253 else { continue }
             let name = resources[i].name
@@ -239,4 +225,16 @@ public struct SecretsFunction: CompositionFunction {
         }
         return problems
     }
+}
+
+/// A composed resource key, hashed and compared as its bytes in the render arena: no String is made
+/// for the few dozen keys of every call.
+struct KeyBytes: Hashable {
+    let key: Rendered
+
+    init(_ key: Rendered) { self.key = key }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(bytes: UnsafeRawBufferPointer(key.utf8)) }
+
+    static func == (a: KeyBytes, b: KeyBytes) -> Bool { a.key.utf8.elementsEqual(b.key.utf8) }
 }

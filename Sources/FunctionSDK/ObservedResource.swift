@@ -15,8 +15,10 @@ public struct ObservedResource: Sendable {
         self.connectionDetails = connectionDetails
     }
 
-    /// The whole object, decoded at each call. The request was validated before any function
-    /// runs (MessageShape), so decoding cannot fail.
+    /// The whole object, decoded at each call. Observed state is not checked the way the echoed
+    /// parts of a request are (it is read, never sent back), so an object whose bytes do not parse
+    /// reads as empty here, and as absent fields below: the function composes as for a resource that
+    /// reports nothing yet.
     public var object: JSON.Object { (try? StructCodec.decodeStruct(encoded)) ?? JSON.Object() }
 
     /// The value at `path` (object keys), decoding only that value.
@@ -54,6 +56,6 @@ public struct ObservedResource: Sendable {
         }
     }
 
-    /// Ready when its Ready condition has status "True" (compositions.md §1).
+    /// Ready when its Ready condition has status "True".
     public var isReady: Bool { readyCondition?["status"]?.string == "True" }
 }

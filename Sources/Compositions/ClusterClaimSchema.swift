@@ -87,13 +87,11 @@ enum ClusterClaimSchema {
 
     /// Field checks of the parameters (the caller has checked that `parameters` is an object).
     static func checkParameters(_ parameters: JSON.Object, mode: Mode = .v1, into checker: inout FieldChecker) {
-        (mode == .v1 ? Self.parameters : Self.parametersV2).withUnsafeBufferPointer { fs in
-            for i in fs.indices { checker.check(parameters[fs[i].name], at: "spec.parameters.\(fs[i].name)", fs[i]) }
+        for f in mode == .v1 ? Self.parameters : Self.parametersV2 {
+            checker.check(parameters[f.name], at: "spec.parameters.\(f.name)", f)
         }
         if let eso = JSON.object(parameters)[path: ["apps", "externalSecrets"]]?.object {
-            additions.withUnsafeBufferPointer { fs in
-                for i in fs.indices { checker.check(eso[fs[i].name], at: "\(esoPath).\(fs[i].name)", fs[i]) }
-            }
+            for f in additions { checker.check(eso[f.name], at: "\(esoPath).\(f.name)", f) }
         }
     }
 

@@ -126,10 +126,7 @@ struct FieldChecker {
             }
         case .object(let fields):
             guard case .object(let o) = v else { return typeProblem(path(), "an object", v) }
-            // Fields read in place: iterating by value would retain each name and schema.
-            fields.withUnsafeBufferPointer { fs in
-                for i in fs.indices { check(o[fs[i].name], at: "\(path()).\(fs[i].name)", fs[i]) }
-            }
+            for f in fields { check(o[f.name], at: "\(path()).\(f.name)", f) }
         }
     }
 

@@ -27,7 +27,7 @@ let package = Package(
             dependencies: ["GRPC", "CThreadSlot", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             exclude: ["Proto", "Generated/proto.stamp"]
         ),
-        .target(name: "Compositions", dependencies: ["FunctionSDK"]),
+        .target(name: "Compositions", dependencies: ["FunctionSDK"], exclude: ["README.md"]),
         .executableTarget(
             name: "function-secrets",
             dependencies: ["FunctionSDK", "Compositions", "Transport", "GRPC", "HTTP2", .product(name: "Yams", package: "Yams"),

@@ -7,7 +7,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-// Function-like macros and composite constants Swift cannot import (http2-grpc.md §14.2).
+// Function-like macros and composite constants Swift cannot import, as plain functions.
 
 static inline long cossl_set_min_proto_version(SSL_CTX *ctx, int version) {
     return SSL_CTX_ctrl(ctx, SSL_CTRL_SET_MIN_PROTO_VERSION, version, NULL);

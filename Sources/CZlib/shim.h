@@ -3,7 +3,7 @@
 
 #include <zlib.h>
 
-// deflateInit2 and inflateInit2 are macros over the versioned functions (http2-grpc.md §14.2).
+// deflateInit2 and inflateInit2 are macros over the versioned functions, which Swift cannot import.
 static inline int czlib_deflate_init_gzip(z_stream *strm, int level) {
     return deflateInit2(strm, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
 }

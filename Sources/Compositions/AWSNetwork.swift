@@ -1,7 +1,7 @@
 import FunctionSDK
 
 /// The VPC routing both AWS compositions share: internet gateway, route table, default route, main
-/// route table association and one association per subnet zone (§6.6, §7.3).
+/// route table association and one association per subnet zone.
 enum AWSNetwork {
     /// `subnetLabels(zone)` gives the labels a route table association selects its subnet by; `ec2`
     /// is the API version of the mode.

@@ -5,7 +5,8 @@ import FunctionSDK
 struct AzureCluster {
     let claim: Claim
 
-    /// §15.2.1: lowercase letters and digits only, starting with a letter, at most 12.
+    /// An AKS node pool name from the id: lowercase letters and digits only, starting with a letter, at
+    /// most 12 (what AKS accepts).
     static func nodePoolName(_ id: String) -> String {
         var s = String(id.lowercased().unicodeScalars.filter { ("a"..."z").contains($0) || ("0"..."9").contains($0) }.map(Character.init))
         if let f = s.unicodeScalars.first, ("0"..."9").contains(f) { s = "p" + s }

@@ -1,6 +1,6 @@
 import FunctionSDK
 
-/// What every template knows about the XR it renders for (compositions.md §1, §3).
+/// What every template knows about the XR it renders for (see README.md beside this file).
 struct Claim {
     var mode: Mode = .v1
     var kind: String
@@ -8,7 +8,7 @@ struct Claim {
     /// `{id}`: `spec.id` in v1 mode, `metadata.name` in v2 mode; the base of every composed name.
     var id: String
     var provider: String
-    /// `{ns}`: the claim namespace (§3.3); in v2 mode the XR's own namespace.
+    /// `{ns}`: the claim's namespace (where v1 connection Secrets go); in v2 mode the XR's own namespace.
     var namespace: String
     var input: FunctionInput
     /// `spec.parameters`.

@@ -2,7 +2,7 @@ import FunctionSDK
 
 /// `ClusterClaim` / `CompositeCluster` (v1) and the namespaced `Cluster` (v2): a Kubernetes cluster
 /// with its ProviderConfigs, apps, ESO, ClusterSecretStore, ExternalSecrets, namespaces and
-/// credentials copy (compositions.md §6), and in v2 the Usages that keep the cluster until everything
+/// credentials copy, and in v2 the Usages that keep the cluster until everything
 /// acting inside it is gone.
 struct ClusterClaim {
     let claim: Claim
@@ -11,7 +11,7 @@ struct ClusterClaim {
     // Read once: the templates consult these for nearly every resource.
     let eso: Reader
     let creds: Reader
-    /// Namespaces to create: `[dev, production]` when absent, none for `[]` (§15.1.2).
+    /// Namespaces to create: `[dev, production]` when absent, none for `[]`.
     let namespaces: [String]
     let esoEnabled: Bool
     /// The apps other than ESO that are enabled, in the order they are composed.
@@ -36,7 +36,8 @@ struct ClusterClaim {
     var storeKey: String { claim.mode == .v1 ? "\(id)-secret-store" : "\(id)-app-secret-store" }
     var v2: Bool { claim.mode == .v2 }
 
-    /// Every resource the claim asks for, in the canonical order of §11.3, before gating.
+    /// Every resource the claim asks for, in the canonical order (the order collisions are reported in),
+    /// before gating.
     @ResourcesBuilder
     var resources: [Composed] {
         switch claim.provider {
@@ -71,7 +72,7 @@ struct ClusterClaim {
 
     var esoGate: Gate { Gate(kind: .externalSecretsOperator, key: esoReleaseKey) }
 
-    // MARK: §6.1 ProviderConfigs
+    // MARK: ProviderConfigs for the new cluster
 
     @ResourcesBuilder
     var providerConfigs: [Composed] {
@@ -98,7 +99,7 @@ struct ClusterClaim {
         }
     }
 
-    // MARK: §6.2 Apps
+    // MARK: Apps
 
     /// An app Release: v1 passes helm values as `set` entries, v2 as a `values` object (as upstream),
     /// and v2 Releases are never deleted by Crossplane (`[Create, Update, Observe]`).
@@ -138,7 +139,7 @@ struct ClusterClaim {
         }
     }
 
-    // MARK: §6.4 ExternalSecrets
+    // MARK: ExternalSecrets
 
     func externalSecret(_ s: Reader, index: Int) -> Composed {
         let to = s["toSecret"].string ?? ""
@@ -230,7 +231,7 @@ struct ClusterClaim {
         return out
     }
 
-    // MARK: §9.2, §9.3 status and connection details
+    // MARK: XR status and connection details
 
     /// The keys whose observed state feeds the XR: cluster, node pool, connection details.
     var statusSources: (cluster: String, nodePool: String, connection: String) {

@@ -1,7 +1,7 @@
 import FunctionSDK
 
-/// The CompositeCluster fields of compositions.md §4 in table order, and the dependency checks of
-/// §11.2 rows 28-37.
+/// The CompositeCluster fields in the order they are checked (and reported), and the checks of what
+/// the chosen ClusterSecretStore backend needs.
 enum ClusterClaimSchema {
     static let sizes = ["small", "medium", "large"]
     static let backends = ["aws", "google", "azure", "vault", "kubernetes", "pulumi"]
@@ -101,14 +101,14 @@ enum ClusterClaimSchema {
         guard e["enabled"].isTrue, e["store"].isTrue else { return }
         let backend: String
         if let chosen = e["storeProvider"].string {
-            guard backends.contains(chosen) else { return }   // row 27 reported it
+            guard backends.contains(chosen) else { return }   // the field check reported it
             backend = chosen
         } else {
             backend = provider
         }
         let hasCreds = p["creds"].isObject
         func requiredFor(_ path: String) { problems.append("\(path) is required when the ClusterSecretStore uses the \(backend) backend") }
-        // Row 28 and §15.1.7.
+        // The cloud backends read the copied credentials; google also needs the key of its JSON.
         if (backend == "aws" || backend == "google") && !hasCreds { requiredFor("spec.parameters.creds") }
         if backend == "google" && e["googleCredentialsKey"].string == nil { requiredFor("\(esoPath).googleCredentialsKey") }
         if backend == "azure" && e["azureVaultUrl"].string == nil { requiredFor("\(esoPath).azureVaultUrl") }

@@ -1,7 +1,7 @@
 import FunctionSDK
 
 /// One resource a claim asks for: its key in `desired.resources`, where it comes from (for collision
-/// messages, compositions.md §11.3), the partial object, and what it waits for (§8).
+/// messages), the partial object, and what it waits for (ESO gating, see Gating).
 ///
 /// Plain data, like the `Rendered` values it holds (key and origin are rendered strings): the
 /// builders move dozens of these between arrays on every call, and a copy retains nothing.
@@ -15,7 +15,7 @@ public struct Composed {
     public private(set) var gates = Gates()
     /// What an External Secrets Operator object is, for the condition that reports on them.
     public private(set) var role: Role?
-    /// Kinds that never report Ready are Ready at once (§9.1).
+    /// Kinds that never report Ready are Ready at once.
     public var readyAtOnce = false
     /// The key of the gated resource this one is composed with (a rendered string): a Usage of the
     /// ClusterSecretStore or of an ExternalSecret appears exactly when its object does.
@@ -68,7 +68,7 @@ public struct Gate {
     }
 }
 
-/// The gates of one resource: at most the operator and one namespace (§8), held inline.
+/// The gates of one resource: at most the operator and one namespace, held inline.
 public struct Gates {
     public private(set) var first: Gate?
     public private(set) var second: Gate?
@@ -132,7 +132,7 @@ public enum ResourcesBuilder {
     }
 }
 
-/// `metadata` with the name, an optional external-name annotation and labels (§1 rule 2).
+/// `metadata` with the name, an optional external-name annotation and labels.
 func metadata(name: Rendered, externalName: String? = nil, labels: Rendered? = nil) -> Rendered {
     [
         "name": name,

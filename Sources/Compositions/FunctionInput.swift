@@ -1,6 +1,6 @@
 import FunctionSDK
 
-/// The pipeline step's input (`secrets.fn.crossplane.io/v1beta1` `Input`, compositions.md §2).
+/// The pipeline step's input (`secrets.fn.crossplane.io/v1beta1` `Input`; its CRD is in package/input/).
 public struct FunctionInput: Sendable, Equatable {
     public var provider: String?
     public var externalSecretsAPIVersion = "external-secrets.io/v1beta1"
@@ -18,7 +18,7 @@ public struct FunctionInput: Sendable, Equatable {
 
     public init() {}
 
-    /// Stage A1: the first problem, worded as §11.2 rows 1-7 and §15 say, or the parsed input.
+    /// Stage A1: the first problem (unknown field, wrong type, value outside its set), or the parsed input.
     public static func parse(_ input: JSON.Object?) -> Swift.Result<FunctionInput, InputProblem> {
         var out = FunctionInput()
         guard let o = input, !o.isEmpty else { return .success(out) }

@@ -1,6 +1,7 @@
 import FunctionSDK
 
-/// §8: ESO objects wait for ESO (and their namespace) in the new cluster, and say so in a condition.
+/// ESO objects wait for ESO (and their namespace) in the new cluster, and say so in a condition: a
+/// ClusterSecretStore or ExternalSecret applied before ESO's CRDs exist would fail and retry for nothing.
 enum Gating {
     /// The precondition that holds a resource back, or nil when it is rendered: everything ungated,
     /// gated ones whose preconditions hold, and gated ones that already exist (gating never drops
@@ -10,7 +11,8 @@ enum Gating {
         return c.gates.first { observed[$0.key.string ?? ""]?.isReady != true }
     }
 
-    /// The `ExternalSecretsComposed` condition of §8.2.
+    /// The `ExternalSecretsComposed` condition: True when nothing is requested or all is composed, False
+    /// with what waits for what otherwise.
     static func condition(for cluster: ClusterClaim, resources: [Composed]) -> Condition {
         var c = Condition()
         c.type = "ExternalSecretsComposed"

@@ -44,7 +44,8 @@ struct GoogleCluster {
             ]),
             "version": version,
         ])
-        // The CIDR comes straight from the observed cluster (§12 row 24); unknown until GKE reports it.
+        // The CIDR comes straight from the observed cluster (not from the XR's status, which would lag a
+        // reconcile behind); unknown until GKE reports it.
         let cidr = claim.observed[keys.cluster]?[path: "status", "atProvider", "clusterIpv4Cidr"]?.string
         Cilium(claim: claim, set: [
             ("nodeinit.enabled", "true"), ("nodeinit.reconfigureKubelet", "true"), ("nodeinit.removeCbrBridge", "true"),

@@ -21,7 +21,7 @@ struct ManagedResource: ComposedConvertible {
     }
 }
 
-/// A provider-helm Release in the new cluster (§6.2).
+/// A provider-helm Release in the new cluster.
 struct Release: ComposedConvertible {
     var mode: Mode = .v1
     var key: Rendered
@@ -80,7 +80,8 @@ struct KubernetesObject: ComposedConvertible {
     }
 }
 
-/// A ProviderConfig of provider-helm, provider-kubernetes or provider-sql: Ready at once (§9.1).
+/// A ProviderConfig of provider-helm, provider-kubernetes or provider-sql: Ready at once, as these
+/// kinds report no Ready condition.
 struct ProviderConfig: ComposedConvertible {
     var key: Rendered
     var apiVersion: String

@@ -2,7 +2,7 @@ import FunctionSDK
 
 /// `SQLClaim` / `SQL` (v1) and the namespaced `SQL` of `devopstoolkit.live/v1beta1` (v2): a
 /// PostgreSQL server with its databases and schemas, and the ESO objects that pull its root password,
-/// push its connection data and pull that into another cluster (§7). In v2 the schemas and the
+/// push its connection data and pull that into another cluster. In v2 the schemas and the
 /// management-cluster ESO objects are composed directly in the XR's namespace (no provider-kubernetes
 /// wrapper), and Usages order the deletion so that every deletion can finish.
 struct SQLClaim {
@@ -114,7 +114,7 @@ struct SQLClaim {
         ]
     }
 
-    /// §7.2: the connection Secret pushed as one Rendered document under the remote key `{id}`.
+    /// The connection Secret pushed as one JSON document under the remote key `{id}`.
     func pushSecret(store: String) -> Rendered {
         [
             "apiVersion": "external-secrets.io/v1alpha1", "kind": "PushSecret",
@@ -130,7 +130,8 @@ struct SQLClaim {
         ]
     }
 
-    /// `J` of §7.2, line by line; valid JSON with or without databases.
+    /// That JSON document as an ESO template, line by line: the four fields and a `conn-<db>` connection
+    /// string per database, valid JSON with or without databases.
     static func connectionRendered(databases: [String]) -> String {
         var lines = [
             "{",
@@ -221,7 +222,7 @@ struct SQLClaim {
         }
     }
 
-    // MARK: §9.2, §9.3
+    // MARK: XR status and connection details
 
     var statusSource: (key: String, path: [String], connection: String) {
         switch claim.provider {

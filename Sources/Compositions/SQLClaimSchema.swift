@@ -1,6 +1,7 @@
 import FunctionSDK
 
-/// The SQL fields of compositions.md §5 in table order, and the dependency checks of §11.2 rows 42-45.
+/// The SQL fields in the order they are checked (and reported), and the checks of the secrets flow's
+/// dependencies (what needs a store, what needs a cluster to pull into).
 enum SQLClaimSchema {
     static let parameters: [SchemaField] = [
         SchemaField("version", .string(format: .postgresVersion), required: true),

@@ -51,7 +51,7 @@ struct GoogleDatabase {
     /// The server's key: upstream v2 calls it `databaseinstance`.
     static func key(_ mode: Mode) -> String { mode == .v1 ? "sql" : "databaseinstance" }
 
-    /// §15.2.2: Cloud SQL names major versions only (`9.6` keeps its minor).
+    /// Cloud SQL names major versions only (`16.3` is `POSTGRES_16`; `9.6` keeps its minor).
     static func databaseVersion(_ version: String) -> String {
         let parts = version.split(separator: ".")
         guard let major = parts.first.flatMap({ Int($0) }) else { return "POSTGRES_\(version)" }

@@ -1,7 +1,7 @@
 import FunctionSDK
 
-/// The declarative field checks of stage B (compositions.md §11): types (T2), required (T1), enums
-/// (T3), minimums (T4), name formats (T5-T7) and non-empty lists (T8), walked in table order.
+/// The declarative field checks of stage B (README.md beside this file): types, required fields,
+/// allowed values, minimums, name formats and non-empty lists, walked in the order of the tables.
 indirect enum Schema: Sendable {
     case string(oneOf: [String]? = nil, format: NameFormat? = nil)
     case boolean
@@ -91,7 +91,7 @@ struct FieldChecker {
 
     /// Checks `value` (nil when absent) at `path` against `field`.
     mutating func check(_ value: JSON?, at path: @autoclosure () -> String, _ field: SchemaField) {
-        // Absent, null and (for strings) "" are all "not set" (§1 rule 4).
+        // Absent, null and (for strings) "" are all "not set".
         var present = value
         if case .null? = present { present = nil }
         if case .string(let s)? = present, s.isEmpty, case .string = field.schema { present = nil }
@@ -135,7 +135,7 @@ struct FieldChecker {
     }
 }
 
-/// Reads claim values after stage B: a mistyped value reads as absent (§15.1.9), "" as absent (§1).
+/// Reads claim values after stage B: a mistyped value reads as absent, and so does "".
 struct Reader {
     let root: JSON?
 

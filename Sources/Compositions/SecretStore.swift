@@ -1,6 +1,6 @@
 import FunctionSDK
 
-/// The ClusterSecretStore Object of §6.3: exactly one backend block, named after its backend.
+/// The ClusterSecretStore Object: exactly one backend block, named after its backend.
 struct SecretStore: ComposedConvertible {
     let cluster: ClusterClaim
 
@@ -8,7 +8,7 @@ struct SecretStore: ComposedConvertible {
     var creds: Reader { cluster.creds }
     var credsName: String? { creds["name"].string }
 
-    /// A SecretRef (§4) with its defaults: name from creds, namespace from creds or crossplane-system.
+    /// A SecretRef of the vault, kubernetes or pulumi backend with its defaults: name from creds, namespace from creds or crossplane-system.
     func secretRef(_ r: Reader, defaultKey: String) -> Rendered {
         ["name": r["name"].rendered?.string.map(Rendered.string) ?? credsName.map(Rendered.string),
          "key": .string(r["key"].string ?? defaultKey),

@@ -1,7 +1,8 @@
 import FunctionSDK
 
-/// function-secrets: renders ClusterClaims and SQLClaims (compositions.md). Validation runs in the
-/// stages of §11; a problem gives exactly one Fatal result and leaves everything else as it came.
+/// function-secrets: renders ClusterClaims and SQLClaims, and the v2 Cluster and SQL (README.md
+/// beside this file). Validation runs in stages; a problem gives exactly one Fatal result and leaves
+/// everything else as it came.
 public struct SecretsFunction: CompositionFunction {
     public init() {}
 

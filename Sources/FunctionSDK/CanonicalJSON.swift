@@ -1,5 +1,5 @@
 /// Compact JSON with keys sorted, whole numbers without a decimal point, non-ASCII written as is and
-/// `<`, `>`, `&` unescaped: the `<v>` of the spec's error messages (compositions.md §11.1, §15.1.6).
+/// `<`, `>`, `&` unescaped: the value a Fatal result quotes, as the user wrote it.
 public enum CanonicalJSON {
     public static func encode(_ value: JSON) -> String {
         var out = ""

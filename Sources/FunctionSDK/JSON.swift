@@ -5,7 +5,7 @@
 ///     ["forProvider": ["region": "us-east-1", "minSize": 3, "tags": ["a": "b"]]]
 ///
 /// In object literals a `nil`, `""` or `[]` value drops its key: composed objects never carry empty
-/// fields they do not mean (spec §1 rule 3). An empty object `{}` is kept.
+/// fields they do not mean. An empty object `{}` is kept.
 public enum JSON: Sendable, Equatable {
     case null
     case bool(Bool)

@@ -7,7 +7,7 @@
 ///     ["forProvider": ["region": "us-east-1", "minSize": 3, "tags": ["a": "b"]]]
 ///
 /// In object literals a `nil`, `null`, `""` or `[]` value drops its key: composed objects never
-/// carry empty fields they do not mean (spec §1 rule 3). An empty object `{}` is kept.
+/// carry empty fields they do not mean. An empty object `{}` is kept.
 ///
 /// A value lives as long as the render that made it (`RenderArena.scope`), on that thread. Keep
 /// none in a `static let` or global: it would outlive its render, and reading it stops the process.

@@ -10,7 +10,7 @@ public struct StateWriter {
     public var compositeStatus: JSON.Object = JSON.Object()
     /// Connection details to merge into `desired.composite.connection_details`.
     public var compositeConnectionDetails: [(key: String, value: [UInt8])] = []
-    /// Used to start `desired.composite` when there is none (compositions.md §10 step 7).
+    /// Used to start `desired.composite` when no earlier step wrote one: apiVersion, kind and name.
     public var compositeSkeleton: JSON.Object = JSON.Object()
 
     public init() {}

@@ -1,4 +1,4 @@
-/// Just enough of the protobuf wire format (protocol.md §3.1) to walk messages without decoding
+/// Just enough of the protobuf wire format (varints, tags, length-delimited fields) to walk messages without decoding
 /// them: varints, tags and length-delimited payloads, every read bounds-checked.
 public enum WireFormat {
     public enum WireType: UInt8, Sendable {

@@ -2,8 +2,8 @@ import HPACK
 import HTTP2
 
 /// Binds the streams of one HTTP/2 connection to unary gRPC calls: validates each request
-/// (http2-grpc.md §13.2), reassembles its message, runs the handler inline and writes the response.
-/// Non-gRPC requests get a real HTTP answer once they are complete (§7.3).
+/// (method POST, content-type application/grpc, te: trailers), reassembles its message, runs the handler inline and writes the response.
+/// Non-gRPC requests get a real HTTP answer (415, 405 or 400 with a body) once they are complete.
 public final class CallDispatcher: StreamHandler {
     private enum Pending {
         /// A gRPC call waiting for its request message.
@@ -88,7 +88,7 @@ public final class CallDispatcher: StreamHandler {
         guard !deadlines.isEmpty else { return }
         for (stream, deadline) in deadlines where now >= deadline {
             // The client has already failed the call with DEADLINE_EXCEEDED; the reset frees the
-            // stream on both sides at once (§13.3).
+            // stream on both sides at once (a Trailers-Only answer).
             switch pending[stream] {
             case .call(let call)?: options.onCallFinished?(call.context.path, .deadlineExceeded, now &- call.started)
             case .stream(let call)?: options.onCallFinished?(call.context.path, .deadlineExceeded, now &- call.started)

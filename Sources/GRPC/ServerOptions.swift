@@ -2,7 +2,7 @@
 public struct ServerOptions: Sendable {
     /// `--max-recv-message-size`, in octets; checked against the length prefix.
     public var maxReceiveMessageSize = 4 << 20
-    /// Applied when the client sends no `grpc-timeout`, and to non-gRPC requests (checklist §9).
+    /// Applied when the client sends no `grpc-timeout`, and to non-gRPC requests, so that no request can hold a stream open forever.
     public var maxRequestNanos: UInt64 = 300_000_000_000
     /// Answers at least this large are gzipped for clients that send `grpc-accept-encoding: gzip`
     /// (Crossplane never does); nil never compresses.

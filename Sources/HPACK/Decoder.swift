@@ -55,13 +55,13 @@ public struct Decoder: Sendable {
         while index < bytes.count {
             let first = bytes[index]
             if first & 0x80 != 0 {
-                // §6.1 indexed field.
+                // Indexed field (RFC 7541 section 6.1).
                 let i = try IntegerCoding.decode(bytes, index: &index, prefixBits: 7)
                 let (name, value) = try lookup(i)
                 sawField = true
                 emit(name, value, octets: nil, neverIndexed: false, into: &out, count: &fieldCount)
             } else if first & 0xc0 == 0x40 {
-                // §6.2.1 literal with incremental indexing.
+                // Literal with incremental indexing (section 6.2.1).
                 sawField = true
                 let (name, nameLen) = try literalName(bytes, index: &index, prefixBits: 6)
                 let (value, valueLen) = try string(bytes, index: &index)
@@ -69,13 +69,13 @@ public struct Decoder: Sendable {
                 table.add(name: name, value: value, size: size)
                 emit(name, value, octets: size, neverIndexed: false, into: &out, count: &fieldCount)
             } else if first & 0xe0 == 0x20 {
-                // §6.3 dynamic table size update: only before the first field.
+                // Dynamic table size update (section 6.3): only before the first field.
                 if sawField { throw HPACKError.sizeUpdateNotAtStart }
                 let newSize = try IntegerCoding.decode(bytes, index: &index, prefixBits: 5)
                 if newSize > maxTableSize { throw HPACKError.sizeUpdateTooLarge(newSize) }
                 table.resize(newSize)
             } else {
-                // §6.2.2 without indexing (0000) and §6.2.3 never indexed (0001).
+                // Literal without indexing (0000, section 6.2.2) and never indexed (0001, section 6.2.3).
                 sawField = true
                 let never = first & 0x10 != 0
                 let (name, nameLen) = try literalName(bytes, index: &index, prefixBits: 4)
@@ -107,7 +107,7 @@ public struct Decoder: Sendable {
         return try lookupName(nameIndex)
     }
 
-    /// §5.2 string literal; returns the string and its decoded octet count.
+    /// A string literal (RFC 7541 section 5.2); returns the string and its decoded octet count.
     private mutating func string(_ bytes: UnsafeBufferPointer<UInt8>, index: inout Int) throws -> (String, Int) {
         guard index < bytes.count else { throw HPACKError.truncated }
         let huffman = bytes[index] & 0x80 != 0

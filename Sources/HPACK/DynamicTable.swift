@@ -1,4 +1,4 @@
-/// RFC 7541 §2.3.2 and §4: the FIFO of recently indexed fields. Sizes are counted in octets as
+/// RFC 7541 sections 2.3.2 and 4: the FIFO of recently indexed fields. Sizes are counted in octets as
 /// received, so a field whose bytes were not valid UTF-8 still costs what the peer counted.
 struct DynamicTable {
     struct Entry {

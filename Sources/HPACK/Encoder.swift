@@ -24,7 +24,7 @@ public struct Encoder: Sendable {
     }
 
     /// Call when the peer's SETTINGS_HEADER_TABLE_SIZE is acknowledged. The next block starts with
-    /// the size update(s) RFC 7541 §4.2 requires.
+    /// the size update(s) RFC 7541 section 4.2 requires.
     public mutating func setPeerMaxTableSize(_ size: Int) {
         let effective = min(size, cap)
         if effective == table.maxSize, pendingFinal == nil { return }

@@ -1,4 +1,4 @@
-/// Every decoding error is a connection error of type COMPRESSION_ERROR (RFC 9113 §4.3).
+/// Every decoding error is a connection error of type COMPRESSION_ERROR (RFC 9113 section 4.3).
 public enum HPACKError: Error, Equatable, Sendable, CustomStringConvertible {
     case truncated
     case integerOverflow

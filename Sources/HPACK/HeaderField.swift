@@ -1,4 +1,4 @@
-/// One decoded or to-be-encoded header field. `neverIndexed` carries RFC 7541 §6.2.3's flag so that
+/// One decoded or to-be-encoded header field. `neverIndexed` carries RFC 7541 section 6.2.3's flag so that
 /// a re-encoder keeps sensitive fields out of every table.
 public struct HeaderField: Equatable, Hashable, Sendable {
     public var name: String
@@ -11,6 +11,6 @@ public struct HeaderField: Equatable, Hashable, Sendable {
         self.neverIndexed = neverIndexed
     }
 
-    /// RFC 7541 §4.1: the size an entry takes in a table and in SETTINGS_MAX_HEADER_LIST_SIZE.
+    /// RFC 7541 section 4.1: the size an entry takes in a table and in SETTINGS_MAX_HEADER_LIST_SIZE.
     public var size: Int { name.utf8.count + value.utf8.count + 32 }
 }

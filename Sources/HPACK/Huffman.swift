@@ -1,4 +1,4 @@
-/// RFC 7541 §5.2 Huffman coding. Decoding walks a 4-bit-at-a-time state machine built once from
+/// RFC 7541 section 5.2 Huffman coding. Decoding walks a 4-bit-at-a-time state machine built once from
 /// Appendix B (at most one symbol completes per nibble, since the shortest code has 5 bits).
 public enum Huffman {
     private struct Transition {

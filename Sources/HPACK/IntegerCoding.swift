@@ -1,7 +1,7 @@
-/// RFC 7541 §5.1 prefix integers.
+/// RFC 7541 section 5.1 prefix integers.
 public enum IntegerCoding {
     /// Continuation octets accepted after the prefix. Four 7-bit groups reach 2^28 + prefix, enough
-    /// for every size this server accepts; more is a decoding error (RFC 7541 §5.1 allows the limit).
+    /// for every size this server accepts; more is a decoding error (RFC 7541 section 5.1 allows the limit).
     static let maxContinuationOctets = 4
 
     public static func encode(_ value: Int, prefixBits: Int, flags: UInt8, into out: inout [UInt8]) {

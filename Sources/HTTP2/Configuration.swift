@@ -1,4 +1,5 @@
-/// Limits and advertised settings of a server connection (http2-grpc.md §1, §9).
+/// Limits and advertised settings of a server connection: what we tell peers in SETTINGS, and the
+/// bounds that keep a hostile peer from holding memory or time.
 public struct Configuration: Sendable {
     public var maxConcurrentStreams = 256
     public var initialWindowSize = 1 << 20
@@ -24,7 +25,7 @@ public struct Configuration: Sendable {
     /// An answer stuck on a zero flow-control window this long is cancelled (RST_STREAM CANCEL).
     public var stalledStreamNanos: UInt64 = 30_000_000_000
     /// A connection with no stream open this long gets a graceful GOAWAY; 0 never. Crossplane keeps
-    /// one connection for hours, so the default is an hour (checklist §6.4).
+    /// one connection for hours, so the default is an hour.
     public var idleTimeoutNanos: UInt64 = 3_600_000_000_000
     /// Keepalive enforcement, as gRPC servers do it: a PING that comes sooner than this after the
     /// previous one, with no HEADERS or DATA written by us in between, is a strike. Any HEADERS or DATA
@@ -45,7 +46,8 @@ public struct Configuration: Sendable {
     public var maxConnectionAgeGraceNanos: UInt64 = 120_000_000_000
     /// The final GOAWAY of a drain follows the ACK of our PING, or this long after the first GOAWAY.
     public var drainPingTimeoutNanos: UInt64 = 5_000_000_000
-    /// Closed streams remembered to tell "closed" from "never opened" (§4.2 of the checklist).
+    /// Closed streams remembered to tell "closed" from "never opened": a frame on the first is a
+/// stream or connection error by how it closed, on the second a connection error.
     public var closedStreamMemory = 128
 
     public init() {}

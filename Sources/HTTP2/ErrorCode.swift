@@ -1,4 +1,4 @@
-/// RFC 9113 §7 error codes. An open type: unknown codes received in RST_STREAM or GOAWAY are kept
+/// RFC 9113 section 7 error codes. An open type: unknown codes received in RST_STREAM or GOAWAY are kept
 /// as they are and trigger nothing special.
 public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public var rawValue: UInt32

@@ -1,4 +1,4 @@
-/// RFC 9113 §6 frame types. Unknown types are carried through and ignored (§4.1, §5.5).
+/// RFC 9113 section 6 frame types. Unknown types are carried through and ignored (sections 4.1, 5.5).
 public struct FrameType: RawRepresentable, Hashable, Sendable {
     public var rawValue: UInt8
     public init(rawValue: UInt8) { self.rawValue = rawValue }
@@ -24,7 +24,7 @@ public enum FrameFlags {
     public static let priority: UInt8 = 0x20
 }
 
-/// SETTINGS identifiers (§6.5.2, RFC 9218 §2.1).
+/// SETTINGS identifiers (RFC 9113 section 6.5.2, RFC 9218 section 2.1).
 public enum SettingID {
     public static let headerTableSize: UInt16 = 0x1
     public static let enablePush: UInt16 = 0x2

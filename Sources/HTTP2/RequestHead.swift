@@ -1,6 +1,6 @@
 import HPACK
 
-/// A validated request header block (RFC 9113 §8.3). Regular fields keep their order.
+/// A validated request header block (RFC 9113 section 8.3). Regular fields keep their order.
 public struct RequestHead: Sendable {
     public var method: String
     public var scheme: String
@@ -16,7 +16,7 @@ public struct RequestHead: Sendable {
         return nil
     }
 
-    /// All values of a field, joined with ", " as RFC 9110 §5.3 allows for list fields.
+    /// All values of a field, joined with ", " as RFC 9110 section 5.3 allows for list fields.
     public func joined(_ name: String) -> String? {
         var out: String?
         for f in fields where f.name == name {
@@ -26,7 +26,7 @@ public struct RequestHead: Sendable {
     }
 }
 
-/// Why a header block is malformed; each is answered with stream PROTOCOL_ERROR (§8.1.1).
+/// Why a header block is malformed; each is answered with stream PROTOCOL_ERROR (RFC 9113 section 8.1.1).
 public enum MalformedReason: Error, Equatable, Sendable {
     case invalidFieldName(String)
     case invalidFieldValue(String)
@@ -113,7 +113,7 @@ enum RequestValidator {
     private static func checkRegular(_ f: HeaderField) throws(MalformedReason) {
         if f.name.isEmpty { throw .invalidFieldName(f.name) }
         for b in f.name.utf8 {
-            // §8.2.1: no uppercase, no controls, no space, no DEL or non-ASCII, no colon.
+            // RFC 9113 section 8.2.1: no uppercase, no controls, no space, no DEL or non-ASCII, no colon.
             if b <= 0x20 || b >= 0x7f || (b >= 0x41 && b <= 0x5a) || b == UInt8(ascii: ":") {
                 throw .invalidFieldName(f.name)
             }
@@ -129,7 +129,7 @@ enum RequestValidator {
         if let last = v.last, last == 0x20 || last == 0x09 { throw .invalidFieldValue(f.name) }
     }
 
-    /// No NUL, LF or CR (RFC 9113 §8.2.1), eight bytes at a time: every value of every request goes
+    /// No NUL, LF or CR (RFC 9113 section 8.2.1), eight bytes at a time: every value of every request goes
     /// through here.
     static func hasNoNULCRLF(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         @inline(__always) func hasZeroByte(_ x: UInt64) -> Bool {

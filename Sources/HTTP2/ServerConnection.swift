@@ -126,7 +126,8 @@ public final class ServerConnection {
     /// Number of streams counted against MAX_CONCURRENT_STREAMS.
     public var activeStreamCount: Int { streams.count }
 
-    /// Queues the server preface: our SETTINGS and a connection WINDOW_UPDATE (checklist §1).
+    /// Queues the server preface: our SETTINGS and a connection WINDOW_UPDATE (a 16 MiB connection window
+/// from the start, so a client never waits for credit on its first large request).
     public func start(now: UInt64) {
         startedAt = now
         lastActive = now
@@ -310,7 +311,7 @@ public final class ServerConnection {
             if length < 8 { connectionError(.frameSizeError, "GOAWAY shorter than 8 octets"); return }
         case .windowUpdate: handleWindowUpdate(stream: stream, start: start, length: length)
         case .continuation: handleContinuation(flags: flags, stream: stream, start: start, length: length, now: now)
-        default: break   // extension frames are ignored (§5.5)
+        default: break   // extension frames are ignored (RFC 9113 section 5.5)
         }
     }
 
@@ -511,7 +512,8 @@ public final class ServerConnection {
                                              HeaderField("grpc-message", "header list too large")], endStream: true)
     }
 
-    /// DATA or HEADERS on a stream at or below the highest id that is not active (checklist §4.2).
+    /// DATA or HEADERS on a stream at or below the highest id that is not active: ignored if we reset it,
+/// a stream error if the peer reset it, a connection error if it closed normally or never opened.
     private func lateFrame(stream: UInt32, isHeaders: Bool) {
         switch closed.reason(stream) {
         case .resetBySelf: return
@@ -763,7 +765,7 @@ public final class ServerConnection {
         return s
     }
 
-    /// Graceful shutdown in two steps (RFC 9113 §6.8): GOAWAY(2^31-1) and a PING now, so streams the
+    /// Graceful shutdown in two steps (RFC 9113 section 6.8): GOAWAY(2^31-1) and a PING now, so streams the
     /// client opens meanwhile are still served; once the PING is acknowledged (or after `pingTimeout`),
     /// GOAWAY with the highest stream id actually received. Streams above it are ignored; streams at or
     /// below it finish. `debug` goes out as the GOAWAY's debug data.
@@ -833,7 +835,7 @@ public final class ServerConnection {
             beginGracefulShutdown(now: now, debug: "idle", reason: .idle, pingTimeout: configuration.drainPingTimeoutNanos)
         }
         // A stream whose answer has waited on a zero window too long is cancelled: a peer that never
-        // opens its window cannot pin the answer in memory (checklist §9, §12).
+        // opens its window cannot pin the answer in memory.
         for id in blocked {
             guard let s = streams[id], let since = s.stalledSince, now &- since > configuration.stalledStreamNanos else { continue }
             _ = drop(id)
@@ -902,7 +904,7 @@ public final class ServerConnection {
     }
 
     /// Our side has ended the stream. If the client has not, reset it with NO_ERROR so it stops
-    /// sending (RFC 9113 §8.1, gRPC early server closure).
+    /// sending (RFC 9113 section 8.1, gRPC early server closure).
     private func localEnded(_ stream: UInt32) {
         guard let s = streams[stream] else { return }
         if s.remoteClosed {

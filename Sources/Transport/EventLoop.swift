@@ -359,7 +359,7 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
-    /// Output queued beyond this stops reading from the connection (checklist §12: SETTINGS and PING
+    /// Output queued beyond this stops reading from the connection (SETTINGS and PING
     /// floods from a peer that never reads, CVE-2019-9512/9515, and CVE-2019-9517).
     static let maxUnsentBytes = 1 << 20
     /// Queued output that is written at once, mid wake-up (still one write for many answers).

@@ -84,7 +84,7 @@ public final class TLSContext: @unchecked Sendable {
         _ = cossl_set_min_proto_version(ctx, TLS1_2_VERSION)
         SSL_CTX_set_options(ctx, COSSL_OP_NO_RENEGOTIATION | COSSL_OP_NO_COMPRESSION | COSSL_OP_CIPHER_SERVER_PREFERENCE
                             | COSSL_OP_NO_TICKET | COSSL_OP_IGNORE_UNEXPECTED_EOF)
-        // TLS 1.2: ECDHE with AEAD only (RFC 9113 §9.2.2).
+        // TLS 1.2: ECDHE with AEAD only (RFC 9113 section 9.2.2).
         _ = SSL_CTX_set_cipher_list(ctx, "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
                                     + "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305")
         // TLS 1.3: AES-128-GCM first (with server preference it is what gets chosen): the cheapest

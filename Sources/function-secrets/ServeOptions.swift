@@ -1,4 +1,5 @@
-/// The command line of `serve`, with function-sdk-go's flag names (protocol.md §5).
+/// The command line of `serve`, with function-sdk-go's flag names (`--address`, `--insecure`,
+/// `--tls-certs-dir`, `--max-recv-message-size`), so a function package runs it as it runs any function.
 struct ServeOptions {
     var address = ":9443"
     var insecure = false

@@ -134,7 +134,7 @@ let badInputs: [BadInput] = [
              message: SQ + #"spec.parameters.secrets.storeName \#(T6), got "Aws"; spec.parameters.secrets.pullToCluster \#(T6), got "a_b"; spec.parameters.secrets.pullToClusterNamespace \#(T5), got "Prod""#),
     BadInput(row: "15.2.2 version", xr: sql([("spec.parameters.version", "latest")]),
              message: SQ + #"spec.parameters.version must be a PostgreSQL version such as "15" or "14.10", got "latest""#),
-    // §11.3 collisions.
+    // Collisions of composed resource names.
     BadInput(row: "C two toSecret", xr: edit(clusterXR, [(E + "secrets", [["fromSecret": "a", "toSecret": "push-secret", "toNamespace": "x"],
                                                                           ["fromSecret": "b", "toSecret": "push-secret", "toNamespace": "y"]])]),
              message: CC + #"composed resource name "a-team-cluster-secret-push-secret" is produced by both \#(ESO).secrets[0].toSecret and \#(ESO).secrets[1].toSecret"#,

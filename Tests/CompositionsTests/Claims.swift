@@ -9,7 +9,7 @@ enum Claims {
         #"{"apiVersion":"devopstoolkitseries.com/v1alpha1","kind":"SQL","metadata":{"name":"\#(name)"},"spec":{"id":"\#(id)","claimRef":{"apiVersion":"devopstoolkitseries.com/v1alpha1","kind":"SQLClaim","name":"my-db","namespace":"a-team"},"compositionSelector":{"matchLabels":{"provider":"\#(provider)","db":"postgresql"}},"parameters":\#(parameters)}}"#
     }
 
-    /// §13.1, the blog's aws ClusterClaim.
+    /// The blog's aws ClusterClaim.
     static let demoClusterParameters = #"{"nodeSize":"medium","minNodeCount":3,"namespaces":["dev","production","crossplane-system"],"apps":{"openfunction":{"enabled":true},"externalSecrets":{"enabled":true,"store":true,"awsAccessKeyIDKey":"accessKeyID","awsSecretAccessKeyKey":"secretAccessKey","secrets":[{"fromSecret":"registry-auth","toSecret":"push-secret","toNamespace":"production"}]}},"creds":{"name":"aws-creds","namespace":"crossplane-system","keys":["creds","accessKeyID","secretAccessKey"]}}"#
 
     /// The blog's google ClusterClaim: the same claim with GCP credentials.
@@ -20,7 +20,7 @@ enum Claims {
         #"{"version":"1.30","nodeSize":"large","minNodeCount":12,"namespaces":["dev","production","crossplane-system"],"apps":{"crossplane":{"enabled":true},"openfunction":{"enabled":true},"dapr":{"enabled":true},"traefik":{"enabled":true},"externalSecrets":{"enabled":true,"store":true,"googleCredentialsKey":"google-creds","azureVaultUrl":"https://a-team.vault.azure.net",\#(extraESO)"secrets":[{"fromSecret":"registry-auth","toSecret":"registry-auth","toNamespace":"production","type":"kubernetes.io/dockerconfigjson"},{"fromSecret":"db-password","toSecret":"db-password","toNamespace":"dev"},{"fromSecret":"api-key","toSecret":"api-key","toNamespace":"apps"}]}},"creds":{"name":"cloud-creds","namespace":"crossplane-system","keys":["creds","accessKeyID","secretAccessKey","google-creds"]}}"#
     }
 
-    /// §13.2, the blog's aws SQLClaim.
+    /// The blog's aws SQLClaim.
     static let demoSQLParameters = #"{"version":"14.10","size":"medium","databases":["my-db"],"secrets":{"storeName":"aws","pullRootPasswordKey":"db-password","pushToStore":true,"pullToCluster":"a-team-cluster","pullToClusterNamespace":"production"}}"#
 
     static let fullSQLParameters = #"{"version":"15.4","size":"large","databases":["orders","users","audit"],"schemas":[{"database":"orders","sql":"create table orders (\n  id bigint primary key\n);\n"},{"database":"users","sql":"create table users (id int);"}],"secrets":{"storeName":"aws","pullRootPasswordKey":"db-password","pushToStore":true,"pullToCluster":"a-team-cluster","pullToClusterNamespace":"production","daprComponents":true}}"#

@@ -4,7 +4,7 @@ import FunctionSDK
 import SwiftProtobuf
 import Testing
 
-@Suite("§10 building the response around earlier steps' state")
+@Suite("building the response around earlier steps' state")
 struct ResponseBuildingTests {
     func resource(_ json: String, ready: Ready = .unspecified, details: [String: String] = [:]) throws -> Resource {
         var r = Resource()

@@ -25,7 +25,7 @@ struct GRPCClientTests {
     /// 147 h2spec cases and 25 of our own, each as plain HTTP and as gRPC, plus the count check.
     static let conformanceCases = 345
 
-    @Test("HTTP/2 conformance table: every h2spec case and the §11.5 additions, as HTTP and as gRPC, over h2c (Clients/test_conformance.py)")
+    @Test("HTTP/2 conformance table: every h2spec case and our additions, as HTTP and as gRPC, over h2c (Clients/test_conformance.py)")
     func conformance() throws { try pytest("test_conformance.py", expecting: Self.conformanceCases) }
 
     @Test("grpcio and raw-frame cases (Clients/test_grpcio.py)")

@@ -85,7 +85,7 @@ struct TLSTests {
         #expect(r.status == 0, Comment(rawValue: r.text))
     }
 
-    @Test("HTTP/2 conformance table over mTLS: every h2spec case and the §11.5 additions, as HTTP and as gRPC (Clients/test_conformance.py)")
+    @Test("HTTP/2 conformance table over mTLS: every h2spec case and our additions, as HTTP and as gRPC (Clients/test_conformance.py)")
     func conformance() throws {
         if let why = Tools.pythonClientsMissing { Issue.record(Comment(rawValue: why)); return }
         let certs = try certs()

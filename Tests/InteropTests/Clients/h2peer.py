@@ -90,7 +90,7 @@ def continuation(stream, block, end_headers=True):
 # --- HPACK, by hand ---
 
 def hint(value, prefix, first=0):
-    """RFC 7541 §5.1 integer with an N-bit prefix; `first` carries the representation's flag bits."""
+    """RFC 7541 section 5.1 integer with an N-bit prefix; `first` carries the representation's flag bits."""
     top = (1 << prefix) - 1
     if value < top:
         return bytes([first | value])
@@ -111,7 +111,7 @@ def huffman(raw):
 
 
 def huffman_zero_padded(raw):
-    """The Huffman code of `raw` padded with zero bits instead of the EOS prefix (invalid, RFC 7541 §5.2)."""
+    """The Huffman code of `raw` padded with zero bits instead of the EOS prefix (invalid, RFC 7541 section 5.2)."""
     bits = sum(REQUEST_CODES_LENGTH[b] for b in raw)
     pad = -bits % 8
     assert pad > 0, "pick a string whose code does not end on a byte boundary"

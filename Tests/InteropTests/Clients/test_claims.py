@@ -42,7 +42,7 @@ DEMO_SQL = xr("SQL", "my-db-6gwtv", {
                                "pullToCluster": "a-team-cluster", "pullToClusterNamespace": "production"}},
 })
 
-# §13.1: key -> (kind, metadata.name), first call (store and ExternalSecret held back).
+# The demo ClusterClaim: key -> (kind, metadata.name), first call (store and ExternalSecret held back).
 CLUSTER_FIRST_CALL = {
     "ekscluster": ("Cluster", "a-team-cluster"), "clusterAuth": ("ClusterAuth", "a-team-cluster"),
     "eksnodegroup": ("NodeGroup", "a-team-cluster"), "iamrole-controlplane": ("Role", "a-team-cluster-controlplane"),
@@ -71,7 +71,7 @@ CLUSTER_FIRST_CALL = {
     "a-team-cluster-creds": ("Object", "a-team-cluster-creds"),
 }
 
-# §13.2: all rendered from the first call.
+# The demo SQLClaim: all rendered from the first call.
 SQL_RESOURCES = {
     "vpc": ("VPC", "my-db"), "subnet-a": ("Subnet", "my-db-a"), "subnet-b": ("Subnet", "my-db-b"),
     "subnet-c": ("Subnet", "my-db-c"), "subnetgroup": ("SubnetGroup", "my-db"), "gateway": ("InternetGateway", "my-db"),

@@ -1,5 +1,5 @@
-"""The HTTP/2 conformance table, keyed by h2spec case id (h2spec 2.6.0 uses RFC 7540 numbering; http2-grpc.md §11),
-plus the cases h2spec does not cover (§11.5). Every case is sent as raw frames to the real server and checked strictly:
+"""The HTTP/2 conformance table, keyed by h2spec case id (h2spec 2.6.0 uses RFC 7540 numbering),
+plus the cases h2spec does not cover (below the h2spec table). Every case is sent as raw frames to the real server and checked strictly:
 a connection error must be GOAWAY with the exact code followed by the close, a stream error RST_STREAM with the exact
 code, a response a HEADERS frame on the stream.
 
@@ -230,7 +230,7 @@ def _with_field(p, representation):
     p.expect_response(1)
 
 
-# RFC 7541 §6 representations of one extra field after the pseudo-headers. Static index 58 is user-agent.
+# RFC 7541 section 6 representations of one extra field after the pseudo-headers. Static index 58 is user-agent.
 REPRESENTATIONS = {
     "generic/5/1": b"\xba",                                                   # indexed, user-agent ""
     "generic/5/2": hint(58, 6, 0x40) + hstr("h2spec"),                        # incremental, indexed name
@@ -895,7 +895,7 @@ for _id, (_tail, _head) in HPACK_CASES.items():
     case(_id)(lambda p, tail=_tail, head=_head: _hpack_error(p, tail, head))
 
 
-# --- §11.5: cases h2spec does not cover ---
+# --- cases h2spec does not cover ---
 
 FIELD_CASES = {
     "extra/value-cr": ("x-test", "a\rb"),

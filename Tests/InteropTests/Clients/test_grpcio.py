@@ -251,7 +251,7 @@ def test_rapid_reset_flood_is_cut_off_while_a_good_client_is_served(raw, channel
     assert rsp.meta.tag == "tag-1"
 
 
-# --- flow control with large messages (http2-grpc.md §11.5) ---
+# --- flow control with large messages ---
 
 def test_4mib_answer_to_a_client_with_65535_octet_windows(raw):
     # python h2 keeps the default 65,535-octet windows; the answer can only flow as WINDOW_UPDATEs come back.

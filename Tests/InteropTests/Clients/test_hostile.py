@@ -1,4 +1,4 @@
-"""Hostile peers against the real server (http2-grpc.md §9, §12). Each attack runs on its own connection while a
+"""Hostile peers against the real server. Each attack runs on its own connection while a
 good grpcio client is served on another, and the server's resident memory (from /proc, $FS_PID) must stay within a
 bound the attack cannot push. The server runs with --idle-timeout 3s, so the idle case is quick to see."""
 import os

@@ -1,4 +1,4 @@
-"""Graceful shutdown with calls in flight (http2-grpc.md §6.4): SIGTERM to $FS_PID, then GOAWAY(2^31-1) and a PING;
+"""Graceful shutdown with calls in flight: SIGTERM to $FS_PID, then GOAWAY(2^31-1) and a PING;
 a stream opened before the client saw it is served; after the PING ACK, GOAWAY(last id); calls at or below it finish,
 streams above it are ignored, the listener is closed. Each test stops its own server, so each needs a fresh one:
 run one test per server (-k)."""

@@ -331,7 +331,7 @@ final class EventLoop: @unchecked Sendable {
         }
         let after = c.unsentCount
         if after < before || after == 0 { c.lastWriteProgress = now }
-        if after == 0 { c.h2.queuedControlFrames = 0 }
+        if after == 0 { c.h2.outputDrained() }
         var interestChanged = false
         if c.readPaused && after <= Self.maxUnsentBytes / 2 {
             // Caught up: watch for input again, and read what arrived meanwhile.

@@ -30,7 +30,7 @@ public enum ConnectionDriver {
             try answer(conn, closingBefore: closingBefore)
             try checkFrames(conn.outbound)
             conn.outbound.removeAll()
-            conn.queuedControlFrames = 0
+            conn.outputDrained()
             i = end
         }
     }

@@ -91,7 +91,7 @@ public final class Harness {
             i += 9 + n
         }
         conn.outbound.removeAll()
-        conn.queuedControlFrames = 0   // as the transport does once everything is written
+        conn.outputDrained()   // as the transport does once everything is written
         return out
     }
 

@@ -1,8 +1,8 @@
 import HPACK
 import HTTP2
 
-/// Binds the streams of one HTTP/2 connection to unary gRPC calls: validates each request
-/// (method POST, content-type application/grpc, te: trailers), reassembles its message, runs the handler inline and writes the response.
+/// Binds the streams of one HTTP/2 connection to gRPC calls: plans each request from its headers
+/// (`RequestPlan`), reassembles its message, runs the handler inline and writes the response.
 /// Non-gRPC requests get a real HTTP answer (415, 405 or 400 with a body) once they are complete.
 public final class CallDispatcher: StreamHandler {
     private enum Pending {
@@ -103,108 +103,32 @@ public final class CallDispatcher: StreamHandler {
     // MARK: - Request start
 
     private func start(stream: UInt32, head: RequestHead, endStream: Bool, connection: ServerConnection, now: UInt64) {
-        let contentType = head.first("content-type")
-        guard let ct = contentType, let subtype = Self.grpcSubtype(ct) else {
-            let body = "this is a gRPC server: requests need content-type application/grpc, got \(contentType.map { "\"\($0)\"" } ?? "none")\n"
-            httpAnswer(stream, status: "415", body: body, head: head, grpcStatus: nil, endStream: endStream,
-                       connection: connection, now: now)
-            return
-        }
-        if head.method != "POST" {
-            httpAnswer(stream, status: "405", body: "gRPC requires POST, got \(head.method)\n", head: head,
-                       grpcStatus: .internalError, endStream: endStream, connection: connection, now: now)
-            return
-        }
-        if head.repeatedAuthority {
-            httpAnswer(stream, status: "400", body: "more than one :authority or host\n", head: head,
-                       grpcStatus: nil, endStream: endStream, connection: connection, now: now)
-            return
-        }
-        var deadline: UInt64?
-        if let t = head.first("grpc-timeout") {
-            guard let nanos = Timeout.parseNanoseconds(t) else {
-                let message = "malformed grpc-timeout: \(t)"
-                connection.sendHeaders(stream: stream, fields: [
-                    HeaderField(":status", "400"), HeaderField("content-type", "application/grpc"),
-                    HeaderField("grpc-status", "13"), HeaderField("grpc-message", PercentEncoding.encode(message)),
-                ], endStream: true)
-                options.onCallFinished?(head.path, .internalError, 0)
-                return
-            }
-            deadline = now &+ min(nanos, options.maxRequestNanos)
-        }
-        var unary: UnaryHandler?
-        var streaming: StreamingHandler?
-        switch router.resolve(head.path) {
-        case .method(let h): unary = h
-        case .stream(let h): streaming = h
-        case .failure(let status):
-            trailersOnly(stream, status, path: head.path, connection: connection, started: now, now: now)
-            return
-        }
-        let encoding = head.first("grpc-encoding") ?? "identity"
-        if encoding != "identity" && encoding != "gzip" {
-            // Trailers-Only already carries grpc-accept-encoding: what we can read, never the rejected one.
-            trailersOnly(stream, Status(.unimplemented, "grpc: Decompressor is not installed for grpc-encoding \"\(encoding)\""),
-                         path: head.path, connection: connection, started: now, now: now)
-            return
-        }
-        let acceptsGzip = head.joined("grpc-accept-encoding")?.split(separator: ",")
-            .contains { token in token.filter { $0 != " " && $0 != "\t" } == "gzip" } ?? false
-        if !subtype.isEmpty && subtype != "proto" {
-            trailersOnly(stream, Status(.internalError, "no codec registered for content-subtype \(subtype)"),
-                         path: head.path, connection: connection, started: now, now: now)
-            return
-        }
-        if let d = deadline, d <= now {
-            trailersOnly(stream, Status(.deadlineExceeded, "context deadline exceeded"), path: head.path,
-                         connection: connection, started: now, now: now)
-            return
-        }
-        if let s = streaming {
-            // Streams take identity messages only; reflection clients never compress.
-            let call = StreamCall(handler: s, context: CallContext(path: head.path, deadline: deadline, userAgent: head.first("user-agent")),
-                                  deframer: MessageDeframer(limit: options.maxReceiveMessageSize, allowsMultiple: true), started: now)
+        switch RequestPlan.make(head, endStream: endStream, router: router, options: options, now: now) {
+        case .http(let status, let body, let grpcStatus):
+            let p = Pending.http(status: status, body: body, head: head.method == "HEAD", grpcStatus: grpcStatus, started: now)
             if endStream {
-                trailersOnly(stream, Status(.ok), path: head.path, connection: connection, started: now, now: now)
+                sendHTTP(stream, p, connection: connection)
             } else {
-                pending[stream] = .stream(call)
-                deadlines[stream] = deadline ?? (now &+ options.maxRequestNanos)
+                pending[stream] = p
+                deadlines[stream] = now &+ options.maxRequestNanos
             }
-            return
-        }
-        guard let handler = unary else { return }
-        if endStream {
-            trailersOnly(stream, Status(.internalError, "grpc: cardinality violation: received no request message"),
-                         path: head.path, connection: connection, started: now, now: now)
-            return
-        }
-        let context = CallContext(path: head.path, deadline: deadline, userAgent: head.first("user-agent"))
-        pending[stream] = .call(Call(handler: handler, context: context, deframer: MessageDeframer(limit: options.maxReceiveMessageSize),
-                                     started: now, gzip: encoding == "gzip", acceptsGzip: acceptsGzip))
-        deadlines[stream] = deadline ?? (now &+ options.maxRequestNanos)
-    }
-
-    /// `application/grpc`, `application/grpc+<subtype>` or `application/grpc;<params>`, any case.
-    /// Returns the subtype ("" for none), or nil when the content-type is not gRPC.
-    static func grpcSubtype(_ contentType: String) -> String? {
-        let lower = contentType.lowercased()
-        let base = "application/grpc"
-        guard lower.hasPrefix(base) else { return nil }
-        let rest = lower.dropFirst(base.count)
-        if rest.isEmpty || rest.first == ";" { return "" }
-        guard rest.first == "+" else { return nil }
-        return String(rest.dropFirst().prefix { $0 != ";" })
-    }
-
-    private func httpAnswer(_ stream: UInt32, status: String, body: String, head: RequestHead, grpcStatus: StatusCode?,
-                            endStream: Bool, connection: ServerConnection, now: UInt64) {
-        let p = Pending.http(status: status, body: body, head: head.method == "HEAD", grpcStatus: grpcStatus, started: now)
-        if endStream {
-            sendHTTP(stream, p, connection: connection)
-        } else {
-            pending[stream] = p
-            deadlines[stream] = now &+ options.maxRequestNanos
+        case .malformedTimeout(let message):
+            connection.sendHeaders(stream: stream, fields: [
+                HeaderField(":status", "400"), HeaderField("content-type", "application/grpc"),
+                HeaderField("grpc-status", "13"), HeaderField("grpc-message", PercentEncoding.encode(message)),
+            ], endStream: true)
+            options.onCallFinished?(head.path, .internalError, 0)
+        case .reject(let status):
+            trailersOnly(stream, status, path: head.path, connection: connection, started: now, now: now)
+        case .streaming(let handler, let context):
+            pending[stream] = .stream(StreamCall(handler: handler, context: context,
+                                                 deframer: MessageDeframer(limit: options.maxReceiveMessageSize, allowsMultiple: true),
+                                                 started: now))
+            deadlines[stream] = context.deadline ?? (now &+ options.maxRequestNanos)
+        case .unary(let handler, let context, let gzip, let acceptsGzip):
+            pending[stream] = .call(Call(handler: handler, context: context, deframer: MessageDeframer(limit: options.maxReceiveMessageSize),
+                                         started: now, gzip: gzip, acceptsGzip: acceptsGzip))
+            deadlines[stream] = context.deadline ?? (now &+ options.maxRequestNanos)
         }
     }
 
@@ -243,16 +167,7 @@ public final class CallDispatcher: StreamHandler {
                 if !bytes.isEmpty { try call.deframer.append(bytes) }
             } catch {
                 deadlines[stream] = nil
-                let status: Status
-                switch error {
-                case .tooLarge(let length, let limit):
-                    status = Status(.resourceExhausted, "grpc: received message larger than max (\(length) vs. \(limit))")
-                case .invalidFlag(let flag):
-                    status = Status(.internalError, "grpc: received unexpected payload format \(flag)")
-                case .multipleMessages:
-                    status = Status(.internalError, "grpc: cardinality violation: received multiple request messages")
-                }
-                trailersOnly(stream, status, path: context.path, connection: connection, started: started, now: now)
+                trailersOnly(stream, error.status, path: context.path, connection: connection, started: started, now: now)
                 return
             }
             guard endStream else {
@@ -309,11 +224,7 @@ public final class CallDispatcher: StreamHandler {
         } catch let status as Status {
             failure = status
         } catch let e as MessageDeframer.Failure {
-            failure = switch e {
-            case .tooLarge(let length, let limit): Status(.resourceExhausted, "grpc: received message larger than max (\(length) vs. \(limit))")
-            case .invalidFlag(let flag): Status(.internalError, "grpc: received unexpected payload format \(flag)")
-            case .multipleMessages: Status(.internalError, "grpc: cardinality violation")
-            }
+            failure = e.status
         } catch {
             failure = Status(.unknown, "internal error in the function")
         }

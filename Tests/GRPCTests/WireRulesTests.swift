@@ -69,11 +69,11 @@ struct WireRulesTests {
 
     @Test("content-type subtypes")
     func subtypes() {
-        #expect(CallDispatcher.grpcSubtype("application/grpc") == "")
-        #expect(CallDispatcher.grpcSubtype("Application/GRPC+proto") == "proto")
-        #expect(CallDispatcher.grpcSubtype("application/grpc;charset=x") == "")
-        #expect(CallDispatcher.grpcSubtype("application/grpc+json") == "json")
-        #expect(CallDispatcher.grpcSubtype("application/grpcx") == nil)
-        #expect(CallDispatcher.grpcSubtype("text/plain") == nil)
+        #expect(RequestPlan.grpcSubtype("application/grpc") == "")
+        #expect(RequestPlan.grpcSubtype("Application/GRPC+proto") == "proto")
+        #expect(RequestPlan.grpcSubtype("application/grpc;charset=x") == "")
+        #expect(RequestPlan.grpcSubtype("application/grpc+json") == "json")
+        #expect(RequestPlan.grpcSubtype("application/grpcx") == nil)
+        #expect(RequestPlan.grpcSubtype("text/plain") == nil)
     }
 }

@@ -9,31 +9,53 @@ final class Connection {
     let token: UInt64
     let h2: ServerConnection
     let handler: any StreamHandler
+    /// Where the connection is in its life.
+    enum Lifecycle: Equatable {
+        /// The TLS handshake is running; the connection is dropped at `deadline`. `wantsWrite`:
+        /// OpenSSL waits for the socket to take its output.
+        case handshaking(deadline: UInt64, wantsWrite: Bool)
+        /// HTTP/2 frames flow both ways.
+        case open
+        /// Our last frames are out and our write side is shut; input is read and discarded until EOF
+        /// or `until`, so the kernel does not answer the peer's in-flight bytes with a RST that could
+        /// destroy our GOAWAY.
+        case draining(until: UInt64)
+        case closed
+    }
+
+    var lifecycle: Lifecycle
     var writeBuffer: [UInt8] = []
     var writeOffset = 0
+    /// EPOLLOUT is asked for: bytes wait for the socket.
     var watchingWrite = false
+    /// Output may be queued: flush at the end of the loop turn.
     var dirty = false
-    /// After our GOAWAY has been flushed: write side shut, input read and discarded until EOF or this time.
-    var drainUntil: UInt64?
-    var closed = false
-    /// TLS state for mTLS listeners; nil for h2c.
-    let tls: TLSSession?
-    /// Close the connection if the TLS handshake has not finished by then.
-    var handshakeDeadline: UInt64?
-    var handshakeWantsWrite = false
     /// Reading is suspended until the peer drains what we owe it.
     var readPaused = false
     var lastWriteProgress: UInt64 = 0
+    /// TLS state for mTLS listeners; nil for h2c.
+    let tls: TLSSession?
 
-    init(fd: Int32, token: UInt64, h2: ServerConnection, handler: any StreamHandler, tls: TLSSession?) {
+    init(fd: Int32, token: UInt64, h2: ServerConnection, handler: any StreamHandler, tls: TLSSession?, handshakeDeadline: UInt64) {
         self.fd = fd
         self.token = token
         self.h2 = h2
         self.handler = handler
         self.tls = tls
+        lifecycle = tls == nil ? .open : .handshaking(deadline: handshakeDeadline, wantsWrite: false)
     }
 
-    var isHandshaking: Bool { tls.map { !$0.established } ?? false }
+    var isHandshaking: Bool {
+        if case .handshaking = lifecycle { return true }
+        return false
+    }
+
+    var isDraining: Bool {
+        if case .draining = lifecycle { return true }
+        return false
+    }
+
+    var isClosed: Bool { lifecycle == .closed }
 
     enum ReadResult {
         case data(Int)

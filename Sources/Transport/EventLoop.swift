@@ -60,8 +60,8 @@ final class EventLoop: @unchecked Sendable {
         let ev = cls_eventfd()
         guard ev >= 0 else { throw TransportError("eventfd", -ev) }
         wakeFd = ev
-        _ = cls_epoll_ctl(epfd, 0, wakeFd, CLS_EPOLLIN, Self.wakeToken)
-        let r = cls_epoll_ctl(epfd, 0, listenFd, CLS_EPOLLIN, Self.listenerToken)
+        _ = epoll(.add, wakeFd, CLS_EPOLLIN, Self.wakeToken)
+        let r = epoll(.add, listenFd, CLS_EPOLLIN, Self.listenerToken)
         guard r == 0 else { throw TransportError("epoll_ctl(listener)", -r) }
     }
 
@@ -106,7 +106,7 @@ final class EventLoop: @unchecked Sendable {
                     guard let c = connections[e.token] else { continue }
                     if c.isHandshaking {
                         handshake(c, now: now)
-                        if c.closed || c.isHandshaking { continue }
+                        if c.isClosed || c.isHandshaking { continue }
                     }
                     if e.events & (CLS_EPOLLIN | CLS_EPOLLHUP | CLS_EPOLLERR | CLS_EPOLLRDHUP) != 0 {
                         readable(c, now: now)
@@ -168,7 +168,7 @@ final class EventLoop: @unchecked Sendable {
     private func stopAccepting() {
         guard listening else { return }
         listening = false
-        _ = cls_epoll_ctl(epfd, 2, listenFd, 0, 0)
+        _ = epoll(.remove, listenFd)
     }
 
     private func acceptConnections(now: UInt64) {
@@ -202,8 +202,11 @@ final class EventLoop: @unchecked Sendable {
                 }
                 session = s
             }
-            let c = Connection(fd: fd, token: token, h2: h2, handler: factory.makeHandler(), tls: session)
-            let r = cls_epoll_ctl(epfd, 0, fd, CLS_EPOLLIN | CLS_EPOLLRDHUP, token)
+            // A TLS handshake runs as bytes arrive; a peer that stalls is dropped at the deadline and
+            // never holds up other connections.
+            let c = Connection(fd: fd, token: token, h2: h2, handler: factory.makeHandler(), tls: session,
+                               handshakeDeadline: now &+ Self.handshakeNanos)
+            let r = epoll(.add, fd, CLS_EPOLLIN | CLS_EPOLLRDHUP, token)
             guard r == 0 else {
                 _ = cls_close(fd)
                 continue
@@ -211,11 +214,7 @@ final class EventLoop: @unchecked Sendable {
             connections[token] = c
             metrics.opened()
             c.lastWriteProgress = now
-            if c.isHandshaking {
-                // The handshake runs as bytes arrive; a peer that stalls is dropped at the deadline
-                // and never holds up other connections.
-                c.handshakeDeadline = now &+ Self.handshakeNanos
-            } else {
+            if !c.isHandshaking {
                 h2.start(now: now)
                 c.dirty = true
             }
@@ -226,8 +225,7 @@ final class EventLoop: @unchecked Sendable {
         guard let session = c.tls else { return }
         switch session.handshake() {
         case .ok:
-            c.handshakeDeadline = nil
-            c.handshakeWantsWrite = false
+            c.lifecycle = .open
             c.h2.start(now: now)
             c.dirty = true
         case .wantRead:
@@ -243,23 +241,23 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func setHandshakeWrite(_ c: Connection, _ wants: Bool) {
-        guard c.handshakeWantsWrite != wants else { return }
-        c.handshakeWantsWrite = wants
-        _ = cls_epoll_ctl(epfd, 1, c.fd, CLS_EPOLLIN | CLS_EPOLLRDHUP | (wants ? CLS_EPOLLOUT : 0), c.token)
+        guard case .handshaking(let deadline, let wanted) = c.lifecycle, wanted != wants else { return }
+        c.lifecycle = .handshaking(deadline: deadline, wantsWrite: wants)
+        _ = epoll(.modify, c.fd, CLS_EPOLLIN | CLS_EPOLLRDHUP | (wants ? CLS_EPOLLOUT : 0), c.token)
     }
 
     private func readable(_ c: Connection, now: UInt64) {
         // A peer that does not read what we owe it (ACKs of its PINGs and SETTINGS, answers) is not
         // read from either until it catches up: our queue stays bounded and TCP pushes back on it.
         // The same once we have a GOAWAY to deliver: input is only read and discarded after it is out.
-        if c.unsentCount > Self.maxUnsentBytes || (c.h2.isClosing && c.drainUntil == nil && c.watchingWrite) {
+        if c.unsentCount > Self.maxUnsentBytes || (c.h2.isClosing && !c.isDraining && c.watchingWrite) {
             pauseReading(c)
             return
         }
         // Bounded per wake-up so one busy peer cannot starve the others on this loop.
         for _ in 0..<16 {
             var result = Connection.ReadResult.wouldBlock
-            let discard = c.drainUntil != nil || c.h2.isClosing
+            let discard = c.isDraining || c.h2.isClosing
             if discard {
                 // Read and discarded.
                 result = readBuffer.withUnsafeMutableBytes { c.read(into: $0) }
@@ -279,7 +277,7 @@ final class EventLoop: @unchecked Sendable {
                 // output buffer stays small enough to be kept and reused instead of regrown each turn.
                 if c.h2.outbound.count >= Self.eagerFlushBytes {
                     flush(c, now: now)
-                    if c.closed { return }
+                    if c.isClosed { return }
                 }
                 // A short plain read drained the socket; TLS returns one record at a time, so keep going.
                 if c.tls == nil && n < ServerConnection.readChunk { return }
@@ -300,9 +298,12 @@ final class EventLoop: @unchecked Sendable {
 
     private func tickAll(now: UInt64) {
         for c in Array(connections.values) {
-            if let until = c.drainUntil ?? c.handshakeDeadline {
+            switch c.lifecycle {
+            case .handshaking(let until, _), .draining(let until):
                 if now >= until { close(c, .error) }
                 continue
+            case .open, .closed:
+                break
             }
             let patience = c.h2.isClosing ? Self.stuckWriterNanos / 6 : Self.stuckWriterNanos
             if c.watchingWrite && now &- c.lastWriteProgress > patience {
@@ -346,16 +347,12 @@ final class EventLoop: @unchecked Sendable {
         }
         if interestChanged { updateInterest(c) }
         if pending { return }
-        if c.h2.isClosing && c.drainUntil == nil {
-            // GOAWAY is out: half-close and read for a moment so the kernel does not answer the
-            // peer's in-flight bytes with a RST that could destroy the GOAWAY.
+        // Our GOAWAY is out (after an error, or the last call of a graceful end has finished): drain.
+        let done = c.h2.isClosing || (c.h2.isGoingAway && c.h2.activeStreamCount == 0 && c.handler.inFlight == 0)
+        if done && c.lifecycle == .open {
             c.tls?.shutdown()
             _ = cls_shutdown_write(c.fd)
-            c.drainUntil = now &+ 1_000_000_000
-        } else if c.h2.isGoingAway && c.h2.activeStreamCount == 0 && c.handler.inFlight == 0 && c.drainUntil == nil {
-            c.tls?.shutdown()
-            _ = cls_shutdown_write(c.fd)
-            c.drainUntil = now &+ 1_000_000_000
+            c.lifecycle = .draining(until: now &+ 1_000_000_000)
         }
     }
 
@@ -376,19 +373,29 @@ final class EventLoop: @unchecked Sendable {
 
     private func updateInterest(_ c: Connection) {
         let events = (c.readPaused ? 0 : CLS_EPOLLIN | CLS_EPOLLRDHUP) | (c.watchingWrite ? CLS_EPOLLOUT : 0)
-        _ = cls_epoll_ctl(epfd, 1, c.fd, events, c.token)
+        _ = epoll(.modify, c.fd, events, c.token)
     }
 
     /// Closes the socket. The connection counts under the reason the server had to end it, if it had
     /// one (a client that leaves after our max-age GOAWAY is a max-age close), else under `reason`.
     private func close(_ c: Connection, _ reason: CloseReason) {
-        guard !c.closed else { return }
-        c.closed = true
+        guard !c.isClosed else { return }
+        c.lifecycle = .closed
         metrics.closed(c.h2.closeReason ?? reason)
-        _ = cls_epoll_ctl(epfd, 2, c.fd, 0, 0)
+        _ = epoll(.remove, c.fd)
         _ = cls_close(c.fd)
         connections[c.token] = nil
     }
 
     var connectionCount: Int { connections.count }
+
+    /// An epoll_ctl operation on this loop's epoll set.
+    private enum EpollOperation: Int32 {
+        case add = 0, modify = 1, remove = 2
+    }
+
+    /// Adds, changes or removes `fd`'s interest (`events`) and its token. Returns 0 or -errno.
+    private func epoll(_ op: EpollOperation, _ fd: Int32, _ events: UInt32 = 0, _ token: UInt64 = 0) -> Int32 {
+        cls_epoll_ctl(epfd, op.rawValue, fd, events, token)
+    }
 }

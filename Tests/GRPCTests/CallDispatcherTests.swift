@@ -26,7 +26,7 @@ final class GRPCHarness {
         h.headers(stream, fields, endStream: message == nil)
         pump()
         if let m = message {
-            h.send(0x0, 0x1, stream, framed(m))
+            h.send(.data, flags: FrameFlags.endStream, stream: stream, framed(m))
             pump()
         }
     }
@@ -55,15 +55,15 @@ struct CallDispatcherTests {
         let g = GRPCHarness()
         for stream in [1, 3] as [UInt32] {
             g.h.headers(stream, Harness.grpc.map { $0.0 == ":path" ? ($0.0, "/pkg.Svc/M") : $0 }, endStream: false)
-            g.h.send(0x0, 0, stream, [0] + u32(2000) + [UInt8](repeating: 7, count: 400))
+            g.h.send(.data, stream: stream, [0] + u32(2000) + [UInt8](repeating: 7, count: 400))
             g.pump()
         }
         #expect(g.dispatcher.bufferedBytes == 800)
-        g.h.send(0x0, 0x1, 1, [UInt8](repeating: 7, count: 1600))
+        g.h.send(.data, flags: FrameFlags.endStream, stream: 1, [UInt8](repeating: 7, count: 1600))
         g.pump()
         #expect(value(try g.response().headers.last ?? [], "grpc-status") == "0")
         #expect(g.dispatcher.bufferedBytes == 400)
-        g.h.send(0x3, 0, 3, u32(8))
+        g.h.send(.rstStream, stream: 3, u32(8))
         g.pump()
         #expect(g.dispatcher.bufferedBytes == 0)
     }
@@ -96,7 +96,7 @@ struct CallDispatcherTests {
         g.h.headers(1, Harness.get, endStream: false)
         g.pump()
         #expect(g.h.frames().isEmpty)
-        g.h.send(0x0, 0x1, 1, [])
+        g.h.send(.data, flags: FrameFlags.endStream, stream: 1, [])
         g.pump()
         let r = try g.response()
         #expect(value(r.headers[0], ":status") == "415")
@@ -129,7 +129,7 @@ struct CallDispatcherTests {
         let g = GRPCHarness()
         g.h.headers(1, Harness.grpc, endStream: false)
         g.pump()
-        g.h.send(0x0, 0x1, 1, [])
+        g.h.send(.data, flags: FrameFlags.endStream, stream: 1, [])
         g.pump()
         #expect(value(try g.response().headers[0], "grpc-status") == "13")
     }
@@ -139,7 +139,7 @@ struct CallDispatcherTests {
         let g = GRPCHarness()
         g.h.headers(1, Harness.grpc, endStream: false)
         g.pump()
-        g.h.send(0x0, 0x1, 1, [0, 0, 0, 0, 9, 1])
+        g.h.send(.data, flags: FrameFlags.endStream, stream: 1, [0, 0, 0, 0, 9, 1])
         g.pump()
         #expect(value(try g.response().headers[0], "grpc-message") == "grpc: unexpected EOF")
     }
@@ -149,7 +149,7 @@ struct CallDispatcherTests {
         let g = GRPCHarness(maxReceive: 100)
         g.h.headers(1, Harness.grpc, endStream: false)
         g.pump()
-        g.h.send(0x0, 0, 1, [0, 0, 0, 0, 101])
+        g.h.send(.data, stream: 1, [0, 0, 0, 0, 101])
         g.pump()
         let r = try g.response()
         #expect(value(r.headers[0], "grpc-status") == "8")
@@ -204,7 +204,7 @@ struct CallDispatcherTests {
         fields[4] = ("content-type", "application/grpc+proto")
         g.h.headers(3, fields, endStream: false)
         g.pump()
-        g.h.send(0x0, 0x1, 3, g.framed([5]))
+        g.h.send(.data, flags: FrameFlags.endStream, stream: 3, g.framed([5]))
         g.pump()
         #expect(value(try g.response().headers[1], "grpc-status") == "0")
     }
@@ -229,9 +229,9 @@ struct CallDispatcherTests {
         let g = GRPCHarness()
         g.h.headers(1, Harness.grpc, endStream: false)
         g.pump()
-        g.h.send(0x0, 0, 1, [0, 0, 0, 0, 9, 1])
+        g.h.send(.data, stream: 1, [0, 0, 0, 0, 9, 1])
         g.pump()
-        g.h.send(0x3, 0, 1, u32(8))
+        g.h.send(.rstStream, stream: 1, u32(8))
         g.pump()
         #expect(g.dispatcher.inFlight == 0)
         #expect(g.h.frames().isEmpty)
@@ -254,12 +254,12 @@ struct StreamingTests {
         fields[2] = (":path", "/pkg.Svc/S")
         h.headers(1, fields, endStream: false)
         pump()
-        h.send(0x0, 0, 1, [0] + u32(1) + [7] + [0, 0, 0])   // one message and part of the next prefix
+        h.send(.data, stream: 1, [0] + u32(1) + [7] + [0, 0, 0])   // one message and part of the next prefix
         pump()
         var f = h.frames()
         #expect(f.map(\.type) == [0x1, 0x0])
         #expect(f[1].payload == [0, 0, 0, 0, 2, 7, 7])
-        h.send(0x0, 0x1, 1, [0, 1, 9])
+        h.send(.data, flags: FrameFlags.endStream, stream: 1, [0, 1, 9])
         pump()
         f = h.frames()
         #expect(f.map(\.type) == [0x0, 0x1])
@@ -276,7 +276,7 @@ struct StreamingTests {
         fields[2] = (":path", "/pkg.Svc/S")
         h.headers(1, fields, endStream: false)
         pump()
-        h.send(0x0, 0, 1, [0] + u32(1) + [7])
+        h.send(.data, stream: 1, [0] + u32(1) + [7])
         pump()
         let f = h.frames()
         #expect(try h.decodeHeaders(f[0]).contains(HeaderField("grpc-status", "5")))

@@ -44,7 +44,7 @@ struct GzipTests {
         g.h.headers(1, Harness.grpc + [("grpc-encoding", "gzip"), ("grpc-accept-encoding", "identity, gzip")], endStream: false)
         for e in g.h.conn.takeEvents() { d.handle(e, connection: g.h.conn, now: 0) }
         let z = Gzip.compress(text)
-        g.h.send(0x0, 0x1, 1, [1] + u32(UInt32(z.count)) + z)
+        g.h.send(.data, flags: FrameFlags.endStream, stream: 1, [1] + u32(UInt32(z.count)) + z)
         for e in g.h.conn.takeEvents() { d.handle(e, connection: g.h.conn, now: 0) }
         let r = try g.response()
         #expect(value(r.headers[0], "grpc-encoding") == "gzip")
@@ -62,7 +62,7 @@ struct GzipTests {
         let framed = [1] + u32(UInt32(bomb.count)) + bomb
         for start in stride(from: 0, to: framed.count, by: 16384) {
             let end = min(start + 16384, framed.count)
-            g.h.send(0x0, end == framed.count ? 0x1 : 0, 3, Array(framed[start..<end]))
+            g.h.send(.data, flags: end == framed.count ? FrameFlags.endStream : 0, stream: 3, Array(framed[start..<end]))
         }
         g.pump()
         var h = try g.response().headers[0]
@@ -70,7 +70,7 @@ struct GzipTests {
         #expect(value(h, "grpc-message")?.hasPrefix("grpc: message after decompression larger than max (") == true)
         g.h.headers(5, Harness.grpc + [("grpc-encoding", "gzip")], endStream: false)
         g.pump()
-        g.h.send(0x0, 0x1, 5, [1, 0, 0, 0, 3, 9, 9, 9])
+        g.h.send(.data, flags: FrameFlags.endStream, stream: 5, [1, 0, 0, 0, 3, 9, 9, 9])
         g.pump()
         h = try g.response().headers[0]
         #expect(value(h, "grpc-status") == "13")

@@ -31,9 +31,10 @@ public func be32(_ b: [UInt8], _ i: Int) -> UInt32 {
 
 public func u32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8((v >> 16) & 0xff), UInt8((v >> 8) & 0xff), UInt8(v & 0xff)] }
 
-public func frameBytes(_ type: UInt8, _ flags: UInt8, _ stream: UInt32, _ payload: [UInt8]) -> [UInt8] {
+/// One frame's bytes: the 9-octet header, then the payload.
+public func frameBytes(_ type: FrameType, flags: UInt8 = 0, stream: UInt32, _ payload: [UInt8]) -> [UInt8] {
     let n = payload.count
-    return [UInt8(n >> 16), UInt8((n >> 8) & 0xff), UInt8(n & 0xff), type, flags] + u32(stream) + payload
+    return [UInt8(n >> 16), UInt8((n >> 8) & 0xff), UInt8(n & 0xff), type.rawValue, flags] + u32(stream) + payload
 }
 
 /// Drives a ServerConnection the way a client would, frame by frame, and reads back what it emits.
@@ -53,16 +54,18 @@ public final class Harness {
         if handshake {
             var payload: [UInt8] = []
             for (id, v) in settings { payload += [UInt8(id >> 8), UInt8(id & 0xff)] + u32(v) }
-            send(Harness.preface + frameBytes(0x4, 0, 0, payload))
+            send(Harness.preface + frameBytes(.settings, stream: 0, payload))
             _ = frames()
-            send(0x4, 0x1, 0)   // ACK our SETTINGS, as every client does
+            send(.settings, flags: FrameFlags.ack, stream: 0)   // ACK our SETTINGS, as every client does
             _ = frames()
         }
     }
 
     public func send(_ bytes: [UInt8]) { conn.receive(bytes, now: now) }
-    public func send(_ type: UInt8, _ flags: UInt8, _ stream: UInt32, _ payload: [UInt8] = []) {
-        send(frameBytes(type, flags, stream, payload))
+
+    /// Sends one frame: `h.send(.data, flags: FrameFlags.endStream, stream: 1, message)`.
+    public func send(_ type: FrameType, flags: UInt8 = 0, stream: UInt32, _ payload: [UInt8] = []) {
+        send(frameBytes(type, flags: flags, stream: stream, payload))
     }
 
     public func block(_ fields: [(String, String)]) -> [UInt8] {
@@ -76,7 +79,7 @@ public final class Harness {
                        ("content-type", "application/grpc"), ("te", "trailers")]
 
     public func headers(_ stream: UInt32, _ fields: [(String, String)] = Harness.get, endStream: Bool = true) {
-        send(0x1, 0x4 | (endStream ? 0x1 : 0), stream, block(fields))
+        send(.headers, flags: FrameFlags.endHeaders | (endStream ? FrameFlags.endStream : 0), stream: stream, block(fields))
     }
 
     /// Frames the server wrote since the last call.

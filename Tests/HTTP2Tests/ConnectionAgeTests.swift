@@ -34,12 +34,12 @@ struct ConnectionAgeTests {
         // Stream 3 crossed the GOAWAY on the wire: still served.
         h.headers(3, Harness.grpc, endStream: true)
         guard case .request(3, _, _)? = h.conn.takeEvents().first else { Issue.record("stream 3 not served"); return }
-        h.send(0x6, 0x1, 0, first[1].payload)
+        h.send(.ping, flags: FrameFlags.ack, stream: 0, first[1].payload)
         let second = h.frames()
         #expect(second.map(\.type) == [0x7] && be32(second[0].payload, 0) == 3 && second[0].errorCode == 0)
         #expect(h.conn.isGoingAway)
         // Both calls finish on this connection.
-        h.send(0x0, 0x1, 1, [0, 0, 0, 0, 0])
+        h.send(.data, flags: FrameFlags.endStream, stream: 1, [0, 0, 0, 0, 0])
         for id: UInt32 in [1, 3] {
             h.conn.sendHeaders(stream: id, fields: [HeaderField(":status", "200")], endStream: false)
             h.conn.sendData(stream: id, bytes: [0, 0, 0, 0, 0], endStream: false)
@@ -72,7 +72,7 @@ struct ConnectionAgeTests {
         _ = h.conn.takeEvents()
         h.conn.tick(now: start + 10 * Self.second)
         let ping = h.frames()[1]
-        h.send(0x6, 0x1, 0, ping.payload)
+        h.send(.ping, flags: FrameFlags.ack, stream: 0, ping.payload)
         _ = h.frames()
         h.headers(5, Harness.grpc, endStream: false)   // after the final GOAWAY: ignored
         h.conn.tick(now: start + 39 * Self.second)

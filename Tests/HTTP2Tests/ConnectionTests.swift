@@ -26,7 +26,7 @@ struct ConnectionTests {
     func settingsAck() {
         let h = Harness(handshake: false)
         _ = h.frames()
-        h.send(Harness.preface + frameBytes(0x4, 0, 0, []))
+        h.send(Harness.preface + frameBytes(.settings, stream: 0, []))
         #expect(h.frames() == [Frame(type: 0x4, flags: 1, stream: 0, payload: [])])
     }
 
@@ -43,16 +43,16 @@ struct ConnectionTests {
     func firstFrameNotSettings() {
         let h = Harness(handshake: false)
         _ = h.frames()
-        h.send(Harness.preface + frameBytes(0x6, 0, 0, [UInt8](repeating: 0, count: 8)))
+        h.send(Harness.preface + frameBytes(.ping, stream: 0, [UInt8](repeating: 0, count: 8)))
         #expect(h.frames().last?.errorCode == ErrorCode.protocolError.rawValue)
     }
 
     @Test("PING is answered with the same payload; a PING ACK is not answered (http2/6.7/1, /2)")
     func ping() {
         let h = Harness()
-        h.send(0x6, 1, 0, [9, 9, 9, 9, 9, 9, 9, 9])
+        h.send(.ping, flags: FrameFlags.ack, stream: 0, [9, 9, 9, 9, 9, 9, 9, 9])
         let payload: [UInt8] = [0x02, 0x04, 0x10, 0x10, 0x09, 0x0e, 0x07, 0x07]
-        h.send(0x6, 0, 0, payload)
+        h.send(.ping, stream: 0, payload)
         #expect(h.frames() == [Frame(type: 0x6, flags: 1, stream: 0, payload: payload)])
     }
 
@@ -78,12 +78,12 @@ struct ConnectionTests {
         #expect(f.map(\.type) == [0x1, 0x0])
         #expect(f[1].payload == Array("hel".utf8))
         // http2/6.9.2/2: lowering INITIAL_WINDOW_SIZE makes the window negative; nothing goes out.
-        h.send(0x4, 0, 0, [0, 4] + u32(2))
+        h.send(.settings, stream: 0, [0, 4] + u32(2))
         #expect(h.frames().map(\.type) == [0x4])   // only the ACK
-        h.send(0x8, 0, 1, u32(2))
+        h.send(.windowUpdate, stream: 1, u32(2))
         f = h.frames()
         #expect(f.count == 1 && f[0].payload == Array("l".utf8))
-        h.send(0x8, 0, 1, u32(10))
+        h.send(.windowUpdate, stream: 1, u32(10))
         f = h.frames()
         #expect(f.map(\.type) == [0x0, 0x1])
         #expect(f[0].payload == Array("o".utf8))
@@ -103,7 +103,7 @@ struct ConnectionTests {
         var sent = 0
         while sent < 4 << 20 {
             #expect(streamCredit >= chunk.count && connCredit >= chunk.count)
-            h.send(0x0, 0, 1, chunk)
+            h.send(.data, stream: 1, chunk)
             sent += chunk.count
             streamCredit -= chunk.count
             connCredit -= chunk.count
@@ -122,7 +122,7 @@ struct ConnectionTests {
         config.initialWindowSize = 100
         let h = Harness(configuration: config)
         h.headers(1, Harness.grpc, endStream: false)
-        h.send(0x0, 0, 1, [UInt8](repeating: 0, count: 101))
+        h.send(.data, stream: 1, [UInt8](repeating: 0, count: 101))
         let f = h.frames()
         #expect(f.last == Frame(type: 0x3, flags: 0, stream: 1, payload: u32(ErrorCode.flowControlError.rawValue)))
     }
@@ -134,7 +134,7 @@ struct ConnectionTests {
         h.conn.sendHeaders(stream: 1, fields: [HeaderField(":status", "200")], endStream: false)
         h.conn.sendData(stream: 1, bytes: [1, 2, 3], endStream: true)
         #expect(h.frames().map(\.type) == [0x1])
-        h.send(0x4, 0, 0, [0, 4] + u32(1))   // http2/6.9.2/1
+        h.send(.settings, stream: 0, [0, 4] + u32(1))   // http2/6.9.2/1
         let f = h.frames()
         #expect(f.map(\.type) == [0x4, 0x0])
         #expect(f[1].payload == [1])
@@ -174,9 +174,9 @@ struct ConnectionTests {
     func continuation() {
         let h = Harness()
         let block = h.block(Harness.get)
-        h.send(0x1, 0x1, 1, Array(block[0..<2]))
-        h.send(0x9, 0, 1, Array(block[2..<4]))
-        h.send(0x9, 0x4, 1, Array(block[4...]))
+        h.send(.headers, flags: FrameFlags.endStream, stream: 1, Array(block[0..<2]))
+        h.send(.continuation, stream: 1, Array(block[2..<4]))
+        h.send(.continuation, flags: FrameFlags.endHeaders, stream: 1, Array(block[4...]))
         guard case .request(1, let head, true)? = h.conn.takeEvents().first else { Issue.record("no request"); return }
         #expect(head.method == "GET")
     }
@@ -184,8 +184,8 @@ struct ConnectionTests {
     @Test("CONTINUATION flood is stopped with ENHANCE_YOUR_CALM")
     func continuationFlood() {
         let h = Harness()
-        h.send(0x1, 0x1, 1, [0x82])
-        for _ in 0..<9 { h.send(0x9, 0, 1, []) }
+        h.send(.headers, flags: FrameFlags.endStream, stream: 1, [0x82])
+        for _ in 0..<9 { h.send(.continuation, stream: 1, []) }
         #expect(h.frames().last?.errorCode == ErrorCode.enhanceYourCalm.rawValue)
     }
 
@@ -194,11 +194,11 @@ struct ConnectionTests {
         let h = Harness()
         h.headers(1, Harness.grpc, endStream: false)
         _ = h.conn.takeEvents()
-        h.send(0x3, 0, 1, u32(ErrorCode.cancel.rawValue))
+        h.send(.rstStream, stream: 1, u32(ErrorCode.cancel.rawValue))
         guard case .reset(1, .cancel)? = h.conn.takeEvents().first else { Issue.record("no reset event"); return }
         #expect(h.conn.activeStreamCount == 0)
         // http2/5.1/8: DATA after the client's reset is a stream STREAM_CLOSED.
-        h.send(0x0, 0, 1, [1])
+        h.send(.data, stream: 1, [1])
         #expect(h.frames().last == Frame(type: 0x3, flags: 0, stream: 1, payload: u32(ErrorCode.streamClosed.rawValue)))
     }
 
@@ -211,7 +211,7 @@ struct ConnectionTests {
         #expect(f.map(\.type) == [0x1, 0x3])
         #expect(f[1].errorCode == 0)
         // Frames already in flight are ignored.
-        h.send(0x0, 0x1, 1, [0, 0, 0, 0, 0])
+        h.send(.data, flags: FrameFlags.endStream, stream: 1, [0, 0, 0, 0, 0])
         #expect(h.frames().isEmpty)
     }
 
@@ -220,7 +220,7 @@ struct ConnectionTests {
         var config = Configuration()
         config.maxHeaderListSize = 200
         let h = Harness(configuration: config)
-        h.send(0x1, 0x5, 1, h.block(Harness.get + [("x-big", String(repeating: "a", count: 300))]))
+        h.send(.headers, flags: FrameFlags.endStream | FrameFlags.endHeaders, stream: 1, h.block(Harness.get + [("x-big", String(repeating: "a", count: 300))]))
         let f = h.frames()
         #expect(f.count == 1 && f[0].flags & 0x1 == 0x1)
         #expect(try h.decodeHeaders(f[0]) == [HeaderField(":status", "431"), HeaderField("grpc-status", "8"),

@@ -11,7 +11,7 @@ struct GlitchBudgetTests {
         var stream: UInt32 = 1
         for _ in 0..<250 {
             h.headers(stream, Harness.grpc, endStream: false)
-            h.send(0x3, 0, stream, u32(8))
+            h.send(.rstStream, stream: stream, u32(8))
             stream += 2
         }
         let goaway = h.frames().last
@@ -26,19 +26,19 @@ struct GlitchBudgetTests {
             let id = UInt32(2 * i + 1)
             h.headers(id, Harness.grpc, endStream: true)
             h.conn.sendHeaders(stream: id, fields: [HeaderField(":status", "200"), HeaderField("grpc-status", "0")], endStream: true)
-            h.send(0x6, 0, 0, [1, 2, 3, 4, 5, 6, 7, 8])
+            h.send(.ping, stream: 0, [1, 2, 3, 4, 5, 6, 7, 8])
         }
         #expect(!h.conn.isClosing)
         // The burst of 200 is still whole (less the client's SETTINGS): 199 resets fit, the next is over.
         var stream: UInt32 = 1001
         for _ in 0..<199 {
             h.headers(stream, Harness.grpc, endStream: false)
-            h.send(0x3, 0, stream, u32(8))
+            h.send(.rstStream, stream: stream, u32(8))
             stream += 2
         }
         #expect(!h.conn.isClosing)
         h.headers(stream, Harness.grpc, endStream: false)
-        h.send(0x3, 0, stream, u32(8))
+        h.send(.rstStream, stream: stream, u32(8))
         #expect(h.conn.isClosing && h.conn.closeReason == .glitchBudget)
     }
 
@@ -47,7 +47,7 @@ struct GlitchBudgetTests {
         let h = Harness()
         h.headers(1, Harness.grpc, endStream: false)
         for _ in 0..<250 {
-            if kind == "settings" { h.send(0x4, 0, 0, []) } else { h.send(0x0, 0, 1, []) }
+            if kind == "settings" { h.send(.settings, stream: 0, []) } else { h.send(.data, stream: 1, []) }
         }
         #expect(h.conn.isClosing)
     }
@@ -59,7 +59,7 @@ struct GlitchBudgetTests {
         for _ in 0..<1000 {
             h.now += 50_000_000   // 20 resets a second, below the 50/s refill
             h.headers(stream, Harness.grpc, endStream: false)
-            h.send(0x3, 0, stream, u32(8))
+            h.send(.rstStream, stream: stream, u32(8))
             stream += 2
         }
         #expect(!h.conn.isClosing)

@@ -30,16 +30,16 @@ struct InputPathTests {
     @Test("requests read straight into the buffer in chunks of 1 to 70,000 bytes give the same events")
     func chunkedReads() throws {
         var encoder = Encoder(indexedNames: [])
-        var wire = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8) + frameBytes(0x4, 0, 0, [])
+        var wire = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8) + frameBytes(.settings, stream: 0, [])
         for stream in stride(from: UInt32(1), through: 39, by: 2) {
             var block: [UInt8] = []
             encoder.encode([HeaderField(":method", "POST"), HeaderField(":scheme", "http"), HeaderField(":path", "/p/\(stream)"),
                             HeaderField(":authority", "x"), HeaderField("content-type", "application/grpc")], into: &block)
-            wire += frameBytes(0x1, 0x4, stream, block)
+            wire += frameBytes(.headers, flags: FrameFlags.endHeaders, stream: stream, block)
             let body = (0..<(Int(stream) * 700)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ Int(stream)) }
             for chunk in stride(from: 0, to: body.count, by: 16384) {
                 let part = Array(body[chunk..<min(body.count, chunk + 16384)])
-                wire += frameBytes(0x0, chunk + 16384 >= body.count ? 0x1 : 0, stream, part)
+                wire += frameBytes(.data, flags: chunk + 16384 >= body.count ? FrameFlags.endStream : 0, stream: stream, part)
             }
         }
         func events(chunk: Int) -> [String] {

@@ -29,7 +29,7 @@ struct KeepalivePolicyTests {
             _ = h.conn.takeEvents()
             answer(h, id)
             #expect(h.conn.activeStreamCount == 0)
-            h.send(0x6, 0, 0, Self.probe)
+            h.send(.ping, stream: 0, Self.probe)
             acks += h.frames().filter { $0.type == 0x6 && $0.flags == 1 }.count
         }
         #expect(!h.conn.isClosing)
@@ -41,12 +41,12 @@ struct KeepalivePolicyTests {
         let h = Harness()
         for _ in 0..<3 {
             h.now += Self.second
-            h.send(0x6, 0, 0, Self.probe)   // the first is no strike (nothing before it), then strikes 1 and 2
+            h.send(.ping, stream: 0, Self.probe)   // the first is no strike (nothing before it), then strikes 1 and 2
         }
         #expect(!h.conn.isClosing)
         #expect(h.frames().filter { $0.type == 0x6 }.count == 3)
         h.now += Self.second
-        h.send(0x6, 0, 0, Self.probe)
+        h.send(.ping, stream: 0, Self.probe)
         let f = h.frames()
         #expect(f.map(\.type) == [0x7])
         #expect(f.last?.errorCode == ErrorCode.enhanceYourCalm.rawValue)
@@ -62,7 +62,7 @@ struct KeepalivePolicyTests {
         for i in 0..<200 {
             if i == 100 { h.headers(1, Harness.grpc, endStream: false) }
             h.now += 10 * Self.second
-            h.send(0x6, 0, 0, Self.probe)
+            h.send(.ping, stream: 0, Self.probe)
         }
         #expect(!h.conn.isClosing)
         #expect(h.frames().filter { $0.type == 0x6 }.count == 200)
@@ -78,9 +78,9 @@ struct KeepalivePolicyTests {
         _ = h.frames()
         for round in 0..<20 {
             // Two strikes, then one more DATA frame of the same message goes out: the next PING is clean.
-            for _ in 0..<3 { h.send(0x6, 0, 0, Self.probe) }
+            for _ in 0..<3 { h.send(.ping, stream: 0, Self.probe) }
             #expect(!h.conn.isClosing, "round \(round)")
-            h.send(0x8, 0, 1, u32(4))
+            h.send(.windowUpdate, stream: 1, u32(4))
             #expect(h.frames().contains { $0.type == 0x0 && $0.payload.count == 4 })
         }
         #expect(!h.conn.isClosing)
@@ -90,7 +90,7 @@ struct KeepalivePolicyTests {
     func floodWithStreamOpen() {
         let h = Harness()
         h.headers(1, Harness.grpc, endStream: false)
-        for _ in 0..<1000 { h.send(0x6, 0, 0, Self.probe) }
+        for _ in 0..<1000 { h.send(.ping, stream: 0, Self.probe) }
         let f = h.frames()
         #expect(f.filter { $0.type == 0x6 }.count == 3)
         #expect(f.last?.type == 0x7 && f.last.map(goAwayDebug) == "too_many_pings")

@@ -23,7 +23,7 @@ struct LifecycleTests {
         // The client opened stream 3 before it saw the GOAWAY: still served.
         h.headers(3, Harness.grpc, endStream: false)
         guard case .request(3, _, _)? = h.conn.takeEvents().first else { Issue.record("stream 3 not served"); return }
-        h.send(0x6, 0x1, 0, first[1].payload)
+        h.send(.ping, flags: FrameFlags.ack, stream: 0, first[1].payload)
         let second = h.frames()
         #expect(second.map(\.type) == [0x7])
         #expect(be32(second[0].payload, 0) == 3 && second[0].errorCode == 0)
@@ -32,7 +32,7 @@ struct LifecycleTests {
         h.headers(5, Harness.grpc, endStream: true)
         #expect(h.conn.takeEvents().isEmpty && h.frames().isEmpty)
         #expect(h.conn.activeStreamCount == 2)
-        h.send(0x0, 0x1, 1, [0, 0, 0, 0, 0])
+        h.send(.data, flags: FrameFlags.endStream, stream: 1, [0, 0, 0, 0, 0])
         guard case .data(1, _, true)? = h.conn.takeEvents().first else { Issue.record("stream 1 lost its data"); return }
     }
 
@@ -57,7 +57,7 @@ struct LifecycleTests {
         h.headers(1, Harness.grpc, endStream: false)
         h.conn.tick(now: h.now + 10 * Self.second)
         #expect(h.frames().isEmpty)
-        h.send(0x3, 0, 1, u32(8))
+        h.send(.rstStream, stream: 1, u32(8))
         h.conn.tick(now: h.now + 14 * Self.second)
         #expect(h.frames().isEmpty)
         h.conn.tick(now: h.now + 16 * Self.second)
@@ -75,7 +75,7 @@ struct LifecycleTests {
         #expect(h.conn.pendingOutputBytes == 100)
         _ = h.frames()
         h.now += 20 * Self.second
-        h.send(0x8, 0, 1, u32(10))
+        h.send(.windowUpdate, stream: 1, u32(10))
         #expect(h.frames().map(\.type) == [0x0])
         #expect(h.conn.pendingOutputBytes == 90)
         h.conn.tick(now: h.now + 29 * Self.second)
@@ -93,11 +93,11 @@ struct LifecycleTests {
         // PINGs at the keepalive minimum time are allowed, so only the unread queue can stop them.
         for _ in 0..<1000 {
             h.now += 60 * Self.second
-            h.send(0x6, 0, 0, [1, 2, 3, 4, 5, 6, 7, 8])
+            h.send(.ping, stream: 0, [1, 2, 3, 4, 5, 6, 7, 8])
         }
         #expect(!h.conn.isClosing)
         h.now += 60 * Self.second
-        h.send(0x6, 0, 0, [1, 2, 3, 4, 5, 6, 7, 8])
+        h.send(.ping, stream: 0, [1, 2, 3, 4, 5, 6, 7, 8])
         #expect(h.conn.isClosing)
         #expect(h.frames().last?.errorCode == ErrorCode.enhanceYourCalm.rawValue)
     }
@@ -111,9 +111,9 @@ struct LifecycleTests {
         h.headers(1, Harness.grpc, endStream: false)
         h.headers(3, Harness.grpc, endStream: false)
         h.conn.setApplicationBuffered(5000)
-        h.send(0x0, 0, 3, [UInt8](repeating: 0, count: 600))
+        h.send(.data, stream: 3, [UInt8](repeating: 0, count: 600))
         #expect(h.frames().isEmpty)
-        h.send(0x0, 0, 1, [UInt8](repeating: 0, count: 600))
+        h.send(.data, stream: 1, [UInt8](repeating: 0, count: 600))
         var f = h.frames()
         #expect(f.count == 1 && f[0].type == 0x8 && f[0].stream == 1 && be32(f[0].payload, 0) == 600)
         h.conn.setApplicationBuffered(0)

@@ -108,7 +108,7 @@ enum MessageShape: UInt8 {
             if shape == MessageShape.structure.rawValue {
                 // A Struct's fields with one-byte entry lengths go straight to the entry check,
                 // without the general field decoding; anything else falls through to it.
-                entries: while end - i >= 2, b[i] == 0x0A, b[i + 1] < 0x80 {
+                entries: while end - i >= 2, b[i] == WireTag.structEntry, b[i + 1] < 0x80 {
                     let entryEnd = i + 2 + Int(b[i + 1])
                     guard entryEnd <= end else { break entries }   // reported by the general walk
                     switch try leafEntry(b, i + 2, entryEnd) {
@@ -251,33 +251,33 @@ enum MessageShape: UInt8 {
         var i = start
         // Bounded: every turn consumes a whole entry of at least four bytes.
         while i < end {
-            guard b[i] == 0x0A else { return false }
+            guard b[i] == WireTag.structEntry else { return false }
             i &+= 1
             guard let entryLength = shortLength(b, &i, end), entryLength <= end &- i, entryLength >= 4 else { return false }
             let entryStart = i
             let e = i &+ entryLength
-            guard b[i] == 0x0A, b[i &+ 1] < 0x80 else { return false }
+            guard b[i] == WireTag.structEntry, b[i &+ 1] < 0x80 else { return false }
             let keyStart = i &+ 2
             var v = keyStart &+ Int(b[i &+ 1])
-            guard e &- v >= 3, b[v] == 0x12 else { return false }
+            guard e &- v >= 3, b[v] == WireTag.entryValue else { return false }
             let keyEnd = v
             v &+= 1
             guard let valueLength = shortLength(b, &v, e), valueLength >= 2, v &+ valueLength == e else { return false }
             let kind = b[v]
             switch kind {
-            case 0x1A, 0x2A:   // string_value, struct_value
+            case WireTag.stringValue, WireTag.structValue:
                 var s = v &+ 1
                 guard let n = shortLength(b, &s, e), s &+ n == e else { return false }
-                if kind == 0x1A {
+                if kind == WireTag.stringValue {
                     // Tags and one-byte lengths are ASCII too: one pass over the entry checks both strings.
                     guard asciiSpan(raw, entryStart, e) || (isValidUTF8(b, keyStart..<keyEnd) && isValidUTF8(b, s..<e)) else { return false }
                 } else {
                     guard level &+ 3 < Self.maxDepth, asciiSpan(raw, keyStart, keyEnd) || isValidUTF8(b, keyStart..<keyEnd),
                           canonicalStruct(b, s, e, level: level &+ 3) else { return false }
                 }
-            case 0x11:         // number_value
+            case WireTag.numberValue:
                 guard e &- v == 9, asciiSpan(raw, keyStart, keyEnd) || isValidUTF8(b, keyStart..<keyEnd) else { return false }
-            case 0x08, 0x20:   // null_value, bool_value
+            case WireTag.nullValue, WireTag.boolValue:
                 guard e &- v == 2, b[v &+ 1] < 0x80, asciiSpan(raw, keyStart, keyEnd) || isValidUTF8(b, keyStart..<keyEnd) else { return false }
             default:
                 return false
@@ -294,16 +294,16 @@ enum MessageShape: UInt8 {
     /// entry and Value frames around them. Anything else is `.other`, for the general walk.
     @inline(__always)
     private static func leafEntry(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) throws(WireFormat.Malformed) -> Entry {
-        guard end - start >= 4, b[start] == 0x0A, b[start + 1] < 0x80 else { return .other }
+        guard end - start >= 4, b[start] == WireTag.structEntry, b[start + 1] < 0x80 else { return .other }
         let key = (start + 2)..<(start + 2 + Int(b[start + 1]))
         let v = key.upperBound
-        guard end - v >= 2, b[v] == 0x12, v + 2 + Int(b[v + 1]) == end else { return .other }
+        guard end - v >= 2, b[v] == WireTag.entryValue, v + 2 + Int(b[v + 1]) == end else { return .other }
         let value = v + 2
         guard end - value >= 2 else { return .other }
         let valueKind = b[value]
         let second = b[value + 1]
         // In order of frequency: strings, nested objects, then numbers, booleans and nulls.
-        if valueKind == 0x1A {                                                        // string_value
+        if valueKind == WireTag.stringValue {                                                        // string_value
             guard second < 0x80, value &+ 2 &+ Int(second) == end else { return .other }
             // Tags and one-byte lengths are ASCII too, so an all-ASCII entry holds two valid strings:
             // one pass over the whole entry instead of one per string.
@@ -312,13 +312,13 @@ enum MessageShape: UInt8 {
             guard isValidUTF8(b, (value + 2)..<end) else { throw WireFormat.Malformed(reason: "field 3 is a string but not valid UTF-8") }
             return .leaf
         }
-        if valueKind == 0x2A {                                                        // struct_value
+        if valueKind == WireTag.structValue {
             guard second < 0x80, value &+ 2 &+ Int(second) == end else { return .other }
             guard isValidUTF8(b, key) else { throw WireFormat.Malformed(reason: "field 1 is a string but not valid UTF-8") }
             return .structure(value + 2)
         }
-        let scalar = (valueKind == 0x11 && end - value == 9)                         // number_value
-            || ((valueKind == 0x20 || valueKind == 0x08) && end - value == 2 && second < 0x80)   // bool, null
+        let scalar = (valueKind == WireTag.numberValue && end - value == 9)
+            || ((valueKind == WireTag.boolValue || valueKind == WireTag.nullValue) && end - value == 2 && second < 0x80)
         guard scalar else { return .other }
         guard isValidUTF8(b, key) else { throw WireFormat.Malformed(reason: "field 1 is a string but not valid UTF-8") }
         return .leaf

@@ -30,11 +30,11 @@ extension Rendered {
         var found: Range<Int>?
         var i = range.lowerBound
         while i < range.upperBound, let entry = lengthDelimited(b, &i, range.upperBound) {
-            guard entry.tag == 0x0a else { continue }
+            guard entry.tag == WireTag.structEntry else { continue }
             var j = entry.payload.lowerBound
             var k: Range<Int>?, v: Range<Int>?
             while j < entry.payload.upperBound, let f = lengthDelimited(b, &j, entry.payload.upperBound) {
-                if f.tag == 0x0a { k = f.payload } else if f.tag == 0x12 { v = f.payload }
+                if f.tag == WireTag.entryKey { k = f.payload } else if f.tag == WireTag.entryValue { v = f.payload }
             }
             if let k, let v, k.count == key.utf8.count, b[k].elementsEqual(key.utf8) { found = v }
         }

@@ -216,7 +216,7 @@ extension Rendered {
         }
         var w = ByteWriter(arena.pointee.reserve(total))
         for i in items.indices {
-            w.byte(0x0a)                                       // ListValue.values
+            w.byte(WireTag.listItem)
             w.varint(UInt64(items[i].valueSize))
             items[i].write(&w, arena)
         }
@@ -270,12 +270,12 @@ extension Rendered {
     @inline(__always)
     static func writeEntry(_ key: StaticString, _ v: Rendered, _ vs: Int, _ w: inout ByteWriter, _ arena: UnsafeMutablePointer<RenderArena>) {
         let kn = key.utf8CodeUnitCount
-        w.byte(0x0a)                                           // Struct.fields entry
+        w.byte(WireTag.structEntry)
         w.varint(UInt64(1 + WireFormat.varintSize(UInt64(kn)) + kn + 1 + WireFormat.varintSize(UInt64(vs)) + vs))
-        w.byte(0x0a)                                           // key
+        w.byte(WireTag.entryKey)
         w.varint(UInt64(kn))
         key.withUTF8Buffer { w.bytes($0) }
-        w.byte(0x12)                                           // value
+        w.byte(WireTag.entryValue)
         w.varint(UInt64(vs))
         v.write(&w, arena)
     }
@@ -307,19 +307,21 @@ extension Rendered {
         }
         switch kind {
         case .bool:
-            w.byte(0x20); w.byte(start == 0 ? 0 : 1)
+            w.byte(WireTag.boolValue); w.byte(start == 0 ? 0 : 1)
         case .number where numberValue.isFinite:
-            w.byte(0x11)
+            w.byte(WireTag.numberValue)
             w.fixed64(numberValue.bitPattern)
         default:
             // null, and NaN and infinities, which core cannot apply: written as null (and sized so).
-            w.byte(0x08); w.byte(0)
+            w.byte(WireTag.nullValue); w.byte(0)
         }
     }
 
-    /// The Value field of a string (3), object (5) or list (6), read from a word of the three tags.
+    /// The Value tag of a string, object or list: the kinds are consecutive, and so are their tags'
+    /// bytes in this word (string, object, list from the low byte), so no branch picks it.
     @inline(__always)
     private var containerTag: UInt8 {
-        UInt8(truncatingIfNeeded: 0x32_2A_1A >> (UInt32(kind.rawValue &- Kind.string.rawValue) &* 8))
+        let tags = UInt32(WireTag.listValue) << 16 | UInt32(WireTag.structValue) << 8 | UInt32(WireTag.stringValue)
+        return UInt8(truncatingIfNeeded: tags >> (UInt32(kind.rawValue &- Kind.string.rawValue) &* 8))
     }
 }

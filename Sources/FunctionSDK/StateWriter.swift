@@ -67,7 +67,7 @@ public struct StateWriter {
             }
             bytes.withUnsafeBufferPointer { b in
                 if let composite {
-                    w.byte(0x0a)
+                    w.byte(WireTag.stateComposite)
                     w.varint(UInt64(composite.count))
                     composite.withUnsafeBufferPointer { w.bytes($0) }
                 }
@@ -76,18 +76,18 @@ public struct StateWriter {
                 owned.withUnsafeBufferPointer { owned in
                     for i in owned.indices {
                         let l = layout[i]
-                        w.byte(0x12)                               // State.resources, map entry
+                        w.byte(WireTag.stateResources)
                         w.varint(UInt64(l.entry))
-                        w.byte(0x0a)                               // key
+                        w.byte(WireTag.entryKey)
                         w.varint(UInt64(owned[i].key.encodedCount))
                         w.bytes(owned[i].key.utf8)
-                        w.byte(0x12)                               // value: Resource
+                        w.byte(WireTag.entryValue)
                         w.varint(UInt64(l.resource))
-                        w.byte(0x0a)                               // Resource.resource: Struct
+                        w.byte(WireTag.resourceObject)
                         w.varint(UInt64(l.structure))
                         w.bytes(owned[i].object.structBytes)
                         if owned[i].ready != .unspecified {
-                            w.byte(0x18)                           // Resource.ready
+                            w.byte(WireTag.resourceReady)
                             w.varint(UInt64(owned[i].ready.rawValue))
                         }
                     }

@@ -177,12 +177,12 @@ public enum StructCodec {
                 let kn = entries[i].key.utf8.count
                 let vs = valueSizeFromTable(entries[i].value, sizes, cursor)
                 let entry = 1 + WireFormat.varintSize(UInt64(kn)) + kn + 1 + WireFormat.varintSize(UInt64(vs)) + vs
-                w.byte(0x0a)
+                w.byte(WireTag.structEntry)
                 w.varint(UInt64(entry))
-                w.byte(0x0a)
+                w.byte(WireTag.entryKey)
                 w.varint(UInt64(kn))
                 w.string(entries[i].key)
-                w.byte(0x12)
+                w.byte(WireTag.entryValue)
                 w.varint(UInt64(vs))
                 writeValue(entries[i].value, sizes, &cursor, &w)
             }
@@ -207,30 +207,30 @@ public enum StructCodec {
     private static func writeValue(_ v: JSON, _ sizes: [Int], _ cursor: inout Int, _ w: inout ByteWriter) {
         switch v {
         case .null:
-            w.byte(0x08); w.byte(0)
+            w.byte(WireTag.nullValue); w.byte(0)
         case .bool(let b):
-            w.byte(0x20); w.byte(b ? 1 : 0)
+            w.byte(WireTag.boolValue); w.byte(b ? 1 : 0)
         case .number(let n):
             // NaN and infinities cannot be applied by core: written as null (and sized so).
-            if !n.isFinite { w.byte(0x08); w.byte(0); return }
-            w.byte(0x11)
+            if !n.isFinite { w.byte(WireTag.nullValue); w.byte(0); return }
+            w.byte(WireTag.numberValue)
             w.fixed64(n.bitPattern)
         case .string(let s):
-            w.byte(0x1a)
+            w.byte(WireTag.stringValue)
             w.varint(UInt64(s.utf8.count))
             w.string(s)
         case .object(let o):
-            w.byte(0x2a)
+            w.byte(WireTag.structValue)
             w.varint(UInt64(sizes[cursor]))
             writeStruct(o, sizes, &cursor, &w)
         case .list(let l):
-            w.byte(0x32)
+            w.byte(WireTag.listValue)
             w.varint(UInt64(sizes[cursor]))
             cursor += 1
             l.withUnsafeBufferPointer { items in
                 for i in items.indices {
                     let s = valueSizeFromTable(items[i], sizes, cursor)
-                    w.byte(0x0a)
+                    w.byte(WireTag.listItem)
                     w.varint(UInt64(s))
                     writeValue(items[i], sizes, &cursor, &w)
                 }

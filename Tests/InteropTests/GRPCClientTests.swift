@@ -13,13 +13,23 @@ struct GRPCClientTests {
         try Self.pytest(file, expecting: passed, environment: ["FS_ADDRESS": server.address])
     }
 
-    static func pytest(_ file: String, expecting passed: Int, environment: [String: String]) throws {
+    /// Runs the pytest cases and reports each one that failed by its name, with pytest's message;
+    /// `passed` is how many cases must have run and passed (so a case that silently disappears fails).
+    static func pytest(_ file: String, expecting passed: Int, environment: [String: String],
+                       sourceLocation: SourceLocation = #_sourceLocation) throws {
         // `file` may carry pytest arguments after the file name ("test_x.py -k name").
         let args = file.split(separator: " ").map(String.init)
-        let r = try Subprocess.run([Tools.python, "-m", "pytest", "-q", "-p", "no:cacheprovider"] + args,
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent("fs-pytest-\(UUID().uuidString).xml")
+        defer { try? FileManager.default.removeItem(at: report) }
+        let r = try Subprocess.run([Tools.python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--junitxml", report.path] + args,
                                    environment: environment, cwd: ServerProcess.clients, timeout: 300)
-        #expect(r.status == 0, Comment(rawValue: r.text))
-        #expect(r.stdout.contains("\(passed) passed"), Comment(rawValue: r.text))
+        let cases = PytestReport.cases(try String(contentsOf: report, encoding: .utf8))
+        for c in cases where c.failure != nil {
+            Issue.record(Comment(rawValue: "\(c.name): \(c.failure!)"), sourceLocation: sourceLocation)
+        }
+        let ok = cases.filter { $0.failure == nil && !$0.skipped }.count
+        #expect(ok == passed, "\(ok) of \(cases.count) cases passed, \(passed) expected", sourceLocation: sourceLocation)
+        #expect(r.status == 0 || cases.contains { $0.failure != nil }, Comment(rawValue: r.text), sourceLocation: sourceLocation)
     }
 
     /// 147 h2spec cases and 25 of our own, each as plain HTTP and as gRPC, plus the count check.
@@ -150,5 +160,40 @@ struct CommandLineTests {
         let server = try ServerProcess()
         #expect(server.stop() == 0)
         #expect(server.log.contains("\"msg\":\"stopped\""))
+    }
+}
+
+/// The cases of a pytest JUnit XML report: each test's name (module and function, with its
+/// parameters) and, when it failed or errored, the first line of pytest's message.
+enum PytestReport {
+    struct Case {
+        var name: String
+        var failure: String?
+        var skipped = false
+    }
+
+    static func cases(_ xml: String) -> [Case] {
+        var out: [Case] = []
+        for chunk in xml.components(separatedBy: "<testcase ").dropFirst() {
+            let element = chunk.components(separatedBy: "</testcase>")[0]
+            let name = [attribute("classname", in: element), attribute("name", in: element)].compactMap { $0 }.joined(separator: "::")
+            var failure: String?
+            for tag in ["<failure ", "<error "] {
+                guard let r = element.range(of: tag) else { continue }
+                let message = attribute("message", in: String(element[r.lowerBound...])) ?? "failed"
+                failure = message.components(separatedBy: "&#10;")[0]
+                break
+            }
+            out.append(Case(name: name, failure: failure, skipped: element.contains("<skipped")))
+        }
+        return out
+    }
+
+    private static func attribute(_ key: String, in element: String) -> String? {
+        guard let start = element.range(of: " \(key)=\"") ?? element.range(of: "\(key)=\"") else { return nil }
+        let rest = element[start.upperBound...]
+        guard let end = rest.firstIndex(of: "\"") else { return nil }
+        return String(rest[..<end]).replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&lt;", with: "<")
+            .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&")
     }
 }

@@ -30,14 +30,18 @@ let package = Package(
         .target(name: "Compositions", dependencies: ["FunctionSDK"], exclude: ["README.md"]),
         .executableTarget(
             name: "function-secrets",
-            dependencies: ["FunctionSDK", "Compositions", "Transport", "GRPC", "HTTP2", .product(name: "Yams", package: "Yams"),
-                           .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+            dependencies: [
+                "FunctionSDK", "Compositions", "Transport", "GRPC", "HTTP2", .product(name: "Yams", package: "Yams"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
         ),
         .target(name: "CAllocCounter", path: "Tests/Benchmarks/CAllocCounter"),
         .executableTarget(
             name: "RenderBenchmark",
-            dependencies: ["Compositions", "FunctionSDK", "CLinuxShims", "CAllocCounter",
-                           .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: [
+                "Compositions", "FunctionSDK", "CLinuxShims", "CAllocCounter",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             path: "Tests/Benchmarks/RenderBenchmark"
         ),
         .testTarget(name: "HPACKTests", dependencies: ["HPACK"]),
@@ -60,4 +64,3 @@ let package = Package(
         ),
     ]
 )
-

@@ -8,7 +8,9 @@ struct AzureCluster {
     /// An AKS node pool name from the id: lowercase letters and digits only, starting with a letter, at
     /// most 12 (what AKS accepts).
     static func nodePoolName(_ id: String) -> String {
-        var s = String(id.lowercased().unicodeScalars.filter { ("a"..."z").contains($0) || ("0"..."9").contains($0) }.map(Character.init))
+        var s = String(
+            id.lowercased().unicodeScalars.filter { ("a"..."z").contains($0) || ("0"..."9").contains($0) }.map(
+                Character.init))
         if let f = s.unicodeScalars.first, ("0"..."9").contains(f) { s = "p" + s }
         return String(s.prefix(12))
     }
@@ -22,24 +24,38 @@ struct AzureCluster {
         let p = claim.parameters
         let m = p["minNodeCount"].integer ?? 1
         let v2 = claim.mode == .v2
-        ManagedResource(key: v2 ? "\(id)-resource-group" : "resourcegroup", apiVersion: claim.api(.azure), kind: "ResourceGroup",
-                        name: .string(id), externalName: v2 ? id : nil, forProvider: ["location": "eastus"],
-                        spec: v2 ? ["initProvider": .emptyObject] : .emptyObject)
-        let vmSize = claim.size(p["nodeSize"].string ?? "", small: "Standard_D2_v2", medium: "Standard_D3_v2", large: "Standard_D4_v2")
-        let pool: Rendered = v2
-            ? ["name": "nodepool1", "vmSize": .string(vmSize), "minCount": Rendered(m), "maxCount": Rendered(max(10, m)), "autoScalingEnabled": true]
-            : ["name": .string(Self.nodePoolName(id)), "enableAutoScaling": true, "minCount": Rendered(m), "maxCount": Rendered(max(10, m)),
-               "vmSize": .string(vmSize)]
-        ManagedResource(key: .string(Self.clusterKey(claim.mode, id: id)), apiVersion: claim.api(.aks), kind: "KubernetesCluster",
-                        name: .string(id), externalName: v2 ? id : nil, forProvider: [
-            "location": "eastus",
-            "dnsPrefix": "dot",
-            "resourceGroupName": .string(id),
-            "kubernetesVersion": p["version"].rendered?.string.map(Rendered.string),
-            "defaultNodePool": claim.one(pool),
-            "identity": claim.one(["type": "SystemAssigned"]),
-            "networkProfile": claim.one(["networkPlugin": "none"]),
-        ], spec: ["writeConnectionSecretToRef": claim.connectionSecret("\(id)-cluster")])
-        Cilium(claim: claim, set: [("aksbyocni.enabled", "true"), ("nodeinit.enabled", "true")] + Cilium.authentication(claim.mode)).composed
+        ManagedResource(
+            key: v2 ? "\(id)-resource-group" : "resourcegroup", apiVersion: claim.api(.azure), kind: "ResourceGroup",
+            name: .string(id), externalName: v2 ? id : nil, forProvider: ["location": "eastus"],
+            spec: v2 ? ["initProvider": .emptyObject] : .emptyObject)
+        let vmSize = claim.size(
+            p["nodeSize"].string ?? "", small: "Standard_D2_v2", medium: "Standard_D3_v2", large: "Standard_D4_v2")
+        let pool: Rendered =
+            v2
+            ? [
+                "name": "nodepool1", "vmSize": .string(vmSize), "minCount": Rendered(m),
+                "maxCount": Rendered(max(10, m)), "autoScalingEnabled": true,
+            ]
+            : [
+                "name": .string(Self.nodePoolName(id)), "enableAutoScaling": true, "minCount": Rendered(m),
+                "maxCount": Rendered(max(10, m)),
+                "vmSize": .string(vmSize),
+            ]
+        ManagedResource(
+            key: .string(Self.clusterKey(claim.mode, id: id)), apiVersion: claim.api(.aks), kind: "KubernetesCluster",
+            name: .string(id), externalName: v2 ? id : nil,
+            forProvider: [
+                "location": "eastus",
+                "dnsPrefix": "dot",
+                "resourceGroupName": .string(id),
+                "kubernetesVersion": p["version"].rendered?.string.map(Rendered.string),
+                "defaultNodePool": claim.one(pool),
+                "identity": claim.one(["type": "SystemAssigned"]),
+                "networkProfile": claim.one(["networkPlugin": "none"]),
+            ], spec: ["writeConnectionSecretToRef": claim.connectionSecret("\(id)-cluster")])
+        Cilium(
+            claim: claim,
+            set: [("aksbyocni.enabled", "true"), ("nodeinit.enabled", "true")] + Cilium.authentication(claim.mode)
+        ).composed
     }
 }

@@ -54,17 +54,24 @@ struct ClusterClaim {
             externalSecret(Reader(s), index: i)
         }
         for (i, n) in namespaces.enumerated() {
-            KubernetesObject(mode: claim.mode, key: "\(id)-ns-\(n)", name: "\(id)-ns-\(n)", externalName: n,
-                             manifest: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(n)]],
-                             providerConfig: id, createUpdateObserve: v2).composed.origin("spec.parameters.namespaces[\(i)]")
+            KubernetesObject(
+                mode: claim.mode, key: "\(id)-ns-\(n)", name: "\(id)-ns-\(n)", externalName: n,
+                manifest: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(n)]],
+                providerConfig: id, createUpdateObserve: v2
+            ).composed.origin("spec.parameters.namespaces[\(i)]")
         }
         if let name = creds["name"].string {
             KubernetesObject(
                 mode: claim.mode, key: "\(id)-creds", name: "\(id)-creds", externalName: name,
-                manifest: ["apiVersion": "v1", "kind": "Secret", "metadata": ["name": .string(name), "namespace": .string(credsNamespace)]],
+                manifest: [
+                    "apiVersion": "v1", "kind": "Secret",
+                    "metadata": ["name": .string(name), "namespace": .string(credsNamespace)],
+                ],
                 providerConfig: id,
                 references: (creds["keys"].strings ?? []).map {
-                    patchFrom(apiVersion: "v1", kind: "Secret", name: name, namespace: credsNamespace, fieldPath: "data.\($0)", to: "data.\($0)")
+                    patchFrom(
+                        apiVersion: "v1", kind: "Secret", name: name, namespace: credsNamespace,
+                        fieldPath: "data.\($0)", to: "data.\($0)")
                 })
         }
         if v2 { usages }
@@ -76,13 +83,18 @@ struct ClusterClaim {
 
     @ResourcesBuilder
     var providerConfigs: [Composed] {
-        let identity: Rendered? = claim.provider == "google"
-            ? ["type": "GoogleApplicationCredentials", "source": "Secret",
-               "secretRef": ["name": "gcp-creds", "namespace": "crossplane-system", "key": "creds"]]
+        let identity: Rendered? =
+            claim.provider == "google"
+            ? [
+                "type": "GoogleApplicationCredentials", "source": "Secret",
+                "secretRef": ["name": "gcp-creds", "namespace": "crossplane-system", "key": "creds"],
+            ]
             : nil
         let spec: Rendered = [
-            "credentials": ["source": "Secret",
-                            "secretRef": ["name": "\(id)-cluster", "namespace": .string(claim.namespace), "key": "kubeconfig"]],
+            "credentials": [
+                "source": "Secret",
+                "secretRef": ["name": "\(id)-cluster", "namespace": .string(claim.namespace), "key": "kubeconfig"],
+            ],
             "identity": identity,
         ]
         let helm = claim.api(.helm), kubernetes = claim.api(.kubernetesProviderConfig)
@@ -90,9 +102,11 @@ struct ClusterClaim {
             // Upstream's keys and external-names; `-local` points provider-helm at the management
             // cluster itself. Nothing here uses it: it is composed so that moving from upstream keeps it.
             ProviderConfig(key: "\(id)-config-helm", apiVersion: helm, name: .string(id), externalName: id, spec: spec)
-            ProviderConfig(key: "\(id)-config-helm-local", apiVersion: helm, name: "\(id)-local", externalName: id,
-                           spec: ["credentials": ["source": "InjectedIdentity"]])
-            ProviderConfig(key: "\(id)-config-kubernetes", apiVersion: kubernetes, name: .string(id), externalName: id, spec: spec)
+            ProviderConfig(
+                key: "\(id)-config-helm-local", apiVersion: helm, name: "\(id)-local", externalName: id,
+                spec: ["credentials": ["source": "InjectedIdentity"]])
+            ProviderConfig(
+                key: "\(id)-config-kubernetes", apiVersion: kubernetes, name: .string(id), externalName: id, spec: spec)
         } else {
             ProviderConfig(key: "helm", apiVersion: helm, name: .string(id), spec: spec)
             ProviderConfig(key: "kubernetes", apiVersion: kubernetes, name: .string(id), spec: spec)
@@ -103,10 +117,13 @@ struct ClusterClaim {
 
     /// An app Release: v1 passes helm values as `set` entries, v2 as a `values` object (as upstream),
     /// and v2 Releases are never deleted by Crossplane (`[Create, Update, Observe]`).
-    func app(_ name: String, chart: Rendered, namespace: String, value: (path: String, rendered: Rendered)? = nil) -> Release {
-        Release(mode: claim.mode, key: "\(id)-app-\(name)", name: "\(id)-app-\(name)", externalName: name, chart: chart,
-                namespace: namespace, set: !v2 && value != nil ? [(value!.path, "true")] : [],
-                values: v2 ? value?.rendered : nil, createUpdateObserve: v2, providerConfig: id)
+    func app(_ name: String, chart: Rendered, namespace: String, value: (path: String, rendered: Rendered)? = nil)
+        -> Release
+    {
+        Release(
+            mode: claim.mode, key: "\(id)-app-\(name)", name: "\(id)-app-\(name)", externalName: name, chart: chart,
+            namespace: namespace, set: !v2 && value != nil ? [(value!.path, "true")] : [],
+            values: v2 ? value?.rendered : nil, createUpdateObserve: v2, providerConfig: id)
     }
 
     enum App: String, CaseIterable {
@@ -119,22 +136,47 @@ struct ClusterClaim {
         for a in apps {
             switch a {
             case .crossplane:
-                app("crossplane", chart: ["name": "crossplane", "repository": "https://charts.crossplane.io/stable", "version": v2 ? "2.1.4" : "1.14.5"],
+                app(
+                    "crossplane",
+                    chart: [
+                        "name": "crossplane", "repository": "https://charts.crossplane.io/stable",
+                        "version": v2 ? "2.1.4" : "1.14.5",
+                    ],
                     namespace: "crossplane-system")
             case .openfunction:
-                app("openfunction", chart: ["name": "openfunction", "url": "https://openfunction.github.io/charts/openfunction-v1.2.0-v0.7.0.tgz"],
-                    namespace: "openfunction", value: ("revisionController.enable", ["revisionController": ["enable": true]]))
+                app(
+                    "openfunction",
+                    chart: [
+                        "name": "openfunction",
+                        "url": "https://openfunction.github.io/charts/openfunction-v1.2.0-v0.7.0.tgz",
+                    ],
+                    namespace: "openfunction",
+                    value: ("revisionController.enable", ["revisionController": ["enable": true]]))
             case .dapr:
-                app("dapr", chart: ["name": "dapr", "repository": "https://dapr.github.io/helm-charts/", "version": v2 ? "1.16.8" : "1.12.4"],
+                app(
+                    "dapr",
+                    chart: [
+                        "name": "dapr", "repository": "https://dapr.github.io/helm-charts/",
+                        "version": v2 ? "1.16.8" : "1.12.4",
+                    ],
                     namespace: "dapr-system")
             case .traefik:
-                app("traefik", chart: ["name": "traefik", "repository": "https://helm.traefik.io/traefik", "version": v2 ? "39.0.0" : "26.0.0"],
+                app(
+                    "traefik",
+                    chart: [
+                        "name": "traefik", "repository": "https://helm.traefik.io/traefik",
+                        "version": v2 ? "39.0.0" : "26.0.0",
+                    ],
                     namespace: "traefik")
             }
         }
         if esoEnabled {
-            app("external-secrets", chart: ["name": "external-secrets", "repository": "https://charts.external-secrets.io",
-                                            "version": .string(claim.input.chartVersion)],
+            app(
+                "external-secrets",
+                chart: [
+                    "name": "external-secrets", "repository": "https://charts.external-secrets.io",
+                    "version": .string(claim.input.chartVersion),
+                ],
                 namespace: "external-secrets", value: ("installCRDs", ["installCRDs": true]))
         }
     }
@@ -152,8 +194,10 @@ struct ClusterClaim {
                 "spec": [
                     "refreshInterval": "1h",
                     "secretStoreRef": ["kind": "ClusterSecretStore", "name": .string(backend)],
-                    "target": ["name": .string(to), "creationPolicy": "Owner",
-                               "template": ["type": .string(s["type"].string ?? "Opaque")]],
+                    "target": [
+                        "name": .string(to), "creationPolicy": "Owner",
+                        "template": ["type": .string(s["type"].string ?? "Opaque")],
+                    ],
                     "dataFrom": [["extract": ["key": s["fromSecret"].rendered]]],
                 ],
             ],
@@ -165,7 +209,9 @@ struct ClusterClaim {
                 gates.append(Gate(kind: .namespace(.string(ns)), key: "\(id)-ns-\(ns)"))
             }
         }
-        return object.composed.origin("spec.parameters.apps.externalSecrets.secrets[\(index)].toSecret").gated(by: gates).role(.externalSecret)
+        return object.composed.origin("spec.parameters.apps.externalSecrets.secrets[\(index)].toSecret").gated(
+            by: gates
+        ).role(.externalSecret)
     }
 
     // MARK: Usages (v2)
@@ -186,7 +232,8 @@ struct ClusterClaim {
     var usages: [Composed] {
         let k = protectedCluster
         let cluster = (k.apiVersion, k.kind, Rendered.string(id))
-        let helm = claim.api(.helm), kubernetes = claim.api(.kubernetesProviderConfig), object = claim.api(.kubernetesObject)
+        let helm = claim.api(.helm), kubernetes = claim.api(.kubernetesProviderConfig),
+            object = claim.api(.kubernetesObject)
         if claim.provider == "aws" {
             let auth = (claim.api(.eks), "ClusterAuth", Rendered.string(id))
             Usage(key: "\(id)-cluster-auth-helm-usage", of: auth, by: (helm, "ProviderConfig", .string(id)))
@@ -201,12 +248,16 @@ struct ClusterClaim {
             Usage(key: "\(id)-app-\(app)-usage", of: cluster, by: (helm, "Release", "\(id)-app-\(app)"))
         }
         if storeRequested {
-            Usage(key: "\(storeKey)-usage", of: cluster, by: (object, "Object", .string(storeKey)), follows: .string(storeKey))
+            Usage(
+                key: "\(storeKey)-usage", of: cluster, by: (object, "Object", .string(storeKey)),
+                follows: .string(storeKey))
         }
         for (i, s) in (eso["secrets"].list ?? []).enumerated() {
             let key = "\(id)-secret-\(Reader(s)["toSecret"].string ?? "")"
-            Usage(key: "\(key)-usage", of: cluster, by: (object, "Object", .string(key)),
-                  origin: "the Usage of spec.parameters.apps.externalSecrets.secrets[\(i)].toSecret", follows: .string(key))
+            Usage(
+                key: "\(key)-usage", of: cluster, by: (object, "Object", .string(key)),
+                origin: "the Usage of spec.parameters.apps.externalSecrets.secrets[\(i)].toSecret",
+                follows: .string(key))
         }
         if creds["name"].string != nil {
             Usage(key: "\(id)-creds-usage", of: cluster, by: (object, "Object", "\(id)-creds"))
@@ -217,8 +268,10 @@ struct ClusterClaim {
     /// enabled gets a Warning, so nobody wonders why nothing appeared.
     static let notRendered: [(enabled: [String], name: String)] = [
         (["gpu", "enabled"], "spec.parameters.gpu"), (["apps", "argocd", "enabled"], "spec.parameters.apps.argocd"),
-        (["apps", "nvidia", "enabled"], "spec.parameters.apps.nvidia"), (["apps", "vllm", "enabled"], "spec.parameters.apps.vllm"),
-        (["apps", "keda", "enabled"], "spec.parameters.apps.keda"), (["apps", "envoyGateway", "enabled"], "spec.parameters.apps.envoyGateway"),
+        (["apps", "nvidia", "enabled"], "spec.parameters.apps.nvidia"),
+        (["apps", "vllm", "enabled"], "spec.parameters.apps.vllm"),
+        (["apps", "keda", "enabled"], "spec.parameters.apps.keda"),
+        (["apps", "envoyGateway", "enabled"], "spec.parameters.apps.envoyGateway"),
         (["apps", "prometheus", "enabled"], "spec.parameters.apps.prometheus"),
     ]
 
@@ -268,7 +321,9 @@ struct ClusterClaim {
     /// None in v2: Crossplane v2 ignores connection details of namespaced XRs; the kubeconfig is in the
     /// Secret `{id}-cluster` of the XR's namespace.
     var connectionDetails: [(key: String, value: [UInt8])] {
-        guard !v2, let kubeconfig = claim.observed[statusSources.connection]?.connectionDetails["kubeconfig"] else { return [] }
+        guard !v2, let kubeconfig = claim.observed[statusSources.connection]?.connectionDetails["kubeconfig"] else {
+            return []
+        }
         return [("kubeconfig", kubeconfig), ("value", kubeconfig)]
     }
 }

@@ -60,7 +60,9 @@ public struct Gate {
     /// The key of the observed resource that must be Ready (a rendered string).
     public var key: Rendered
 
-    public var isExternalSecretsOperator: Bool { if case .externalSecretsOperator = kind { return true } else { return false } }
+    public var isExternalSecretsOperator: Bool {
+        if case .externalSecretsOperator = kind { return true } else { return false }
+    }
 
     public func isNamespace(_ n: String) -> Bool {
         guard case .namespace(let ns) = kind else { return false }
@@ -80,7 +82,11 @@ public struct Gates {
     public var isEmpty: Bool { first == nil }
 
     public mutating func append(_ g: Gate) {
-        if first == nil { first = g } else { precondition(second == nil, "a resource has at most two gates"); second = g }
+        if first == nil {
+            first = g
+        } else {
+            precondition(second == nil, "a resource has at most two gates"); second = g
+        }
     }
 
     /// The first gate `holds` says does not hold, in attribution order.

@@ -28,35 +28,51 @@ public struct FunctionInput: Sendable, Equatable {
         }
         let apiVersion = value("apiVersion"), kind = value("kind")
         if apiVersion?.string != Self.apiVersion || kind?.string != Self.kind {
-            return .failure(InputProblem("apiVersion and kind must be \(Self.apiVersion) \(Self.kind), got \(CanonicalJSON.encode(apiVersion ?? .null)) \(CanonicalJSON.encode(kind ?? .null))"))
+            return .failure(
+                InputProblem(
+                    "apiVersion and kind must be \(Self.apiVersion) \(Self.kind), got \(CanonicalJSON.encode(apiVersion ?? .null)) \(CanonicalJSON.encode(kind ?? .null))"
+                ))
         }
-        var unknown = o.keys.filter { !["apiVersion", "kind", "metadata", "provider", "externalSecrets", "waitForCRDs", "ttl"].contains($0) }
+        var unknown = o.keys.filter {
+            !["apiVersion", "kind", "metadata", "provider", "externalSecrets", "waitForCRDs", "ttl"].contains($0)
+        }
         if let es = value("externalSecrets")?.object {
             unknown += es.keys.filter { !["apiVersion", "chartVersion"].contains($0) }.map { "externalSecrets.\($0)" }
         }
-        if let first = unknown.min(by: { Array($0.unicodeScalars.map(\.value)).lexicographicallyPrecedes($1.unicodeScalars.map(\.value)) }) {
+        if let first = unknown.min(by: {
+            Array($0.unicodeScalars.map(\.value)).lexicographicallyPrecedes($1.unicodeScalars.map(\.value))
+        }) {
             return .failure(InputProblem("unknown field \(CanonicalJSON.quoted(first))"))
         }
         if let p = value("provider") {
             guard case .string(let s) = p else { return .failure(.type("provider", "a string", p)) }
             guard providers.contains(s) else {
-                return .failure(InputProblem("provider must be one of \(providers.joined(separator: ", ")), got \(CanonicalJSON.encode(p))"))
+                return .failure(
+                    InputProblem(
+                        "provider must be one of \(providers.joined(separator: ", ")), got \(CanonicalJSON.encode(p))"))
             }
             out.provider = s
         }
         if let es = value("externalSecrets") {
             guard case .object(let eso) = es else { return .failure(.type("externalSecrets", "an object", es)) }
             if let v = eso["apiVersion"], !v.isNull {
-                guard case .string(let s) = v else { return .failure(.type("externalSecrets.apiVersion", "a string", v)) }
+                guard case .string(let s) = v else {
+                    return .failure(.type("externalSecrets.apiVersion", "a string", v))
+                }
                 if s.isEmpty { return .failure(InputProblem("externalSecrets.apiVersion must not be empty")) }
                 guard esoAPIVersions.contains(s) else {
-                    return .failure(InputProblem("externalSecrets.apiVersion must be one of \(esoAPIVersions.joined(separator: ", ")), got \(CanonicalJSON.encode(v))"))
+                    return .failure(
+                        InputProblem(
+                            "externalSecrets.apiVersion must be one of \(esoAPIVersions.joined(separator: ", ")), got \(CanonicalJSON.encode(v))"
+                        ))
                 }
                 out.externalSecretsAPIVersion = s
                 out.setAPIVersion = true
             }
             if let v = eso["chartVersion"], !v.isNull {
-                guard case .string(let s) = v else { return .failure(.type("externalSecrets.chartVersion", "a string", v)) }
+                guard case .string(let s) = v else {
+                    return .failure(.type("externalSecrets.chartVersion", "a string", v))
+                }
                 if s.isEmpty { return .failure(InputProblem("externalSecrets.chartVersion must not be empty")) }
                 out.chartVersion = s
                 out.setChartVersion = true
@@ -69,7 +85,8 @@ public struct FunctionInput: Sendable, Equatable {
         if let t = value("ttl") {
             guard case .string(let s) = t else { return .failure(.type("ttl", "a string", t)) }
             guard let d = parseDuration(s) else {
-                return .failure(InputProblem("ttl must be a duration such as \"60s\" or \"1m30s\", got \(CanonicalJSON.encode(t))"))
+                return .failure(
+                    InputProblem("ttl must be a duration such as \"60s\" or \"1m30s\", got \(CanonicalJSON.encode(t))"))
             }
             out.ttl = d == .zero ? nil : d
         }

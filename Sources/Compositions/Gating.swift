@@ -36,12 +36,16 @@ enum Gating {
             c.reason = waitingForESO.isEmpty ? "WaitingForNamespace" : "WaitingForExternalSecretsOperator"
             var sentences: [String] = []
             if !waitingForESO.isEmpty {
-                sentences.append("Waiting for Release \(cluster.esoReleaseKey.string ?? "") to become Ready before composing \(waitingForESO.map(\.key).joined(separator: ", ")).")
+                sentences.append(
+                    "Waiting for Release \(cluster.esoReleaseKey.string ?? "") to become Ready before composing \(waitingForESO.map(\.key).joined(separator: ", "))."
+                )
             }
             for n in cluster.namespaces {
                 let keys = held.filter { $0.gate.isNamespace(n) }.map(\.key)
                 if !keys.isEmpty {
-                    sentences.append("Waiting for Object \(cluster.id)-ns-\(n) to become Ready before composing \(keys.joined(separator: ", ")).")
+                    sentences.append(
+                        "Waiting for Object \(cluster.id)-ns-\(n) to become Ready before composing \(keys.joined(separator: ", "))."
+                    )
                 }
             }
             c.message = sentences.joined(separator: " ")

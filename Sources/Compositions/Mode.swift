@@ -20,12 +20,17 @@ struct API: Sendable {
     static let gkeContainer = API(v1: "container.gcp.upbound.io/v1beta1", v2: "container.gcp.m.upbound.io/v1beta1")
     static let cloudSQL = API(v1: "sql.gcp.upbound.io/v1beta1", v2: "sql.gcp.m.upbound.io/v1beta1")
     static let azure = API(v1: "azure.upbound.io/v1beta1", v2: "azure.m.upbound.io/v1beta1")
-    static let aks = API(v1: "containerservice.azure.upbound.io/v1beta1", v2: "containerservice.azure.m.upbound.io/v1beta1")
-    static let azurePostgreSQL = API(v1: "dbforpostgresql.azure.upbound.io/v1beta1", v2: "dbforpostgresql.azure.m.upbound.io/v1beta1")
+    static let aks = API(
+        v1: "containerservice.azure.upbound.io/v1beta1", v2: "containerservice.azure.m.upbound.io/v1beta1")
+    static let azurePostgreSQL = API(
+        v1: "dbforpostgresql.azure.upbound.io/v1beta1", v2: "dbforpostgresql.azure.m.upbound.io/v1beta1")
     static let helm = API(v1: "helm.crossplane.io/v1beta1", v2: "helm.m.crossplane.io/v1beta1")
-    static let kubernetesProviderConfig = API(v1: "kubernetes.crossplane.io/v1alpha1", v2: "kubernetes.m.crossplane.io/v1alpha1")
-    static let kubernetesObject = API(v1: "kubernetes.crossplane.io/v1alpha2", v2: "kubernetes.m.crossplane.io/v1alpha1")
-    static let postgreSQL = API(v1: "postgresql.sql.crossplane.io/v1alpha1", v2: "postgresql.sql.m.crossplane.io/v1alpha1")
+    static let kubernetesProviderConfig = API(
+        v1: "kubernetes.crossplane.io/v1alpha1", v2: "kubernetes.m.crossplane.io/v1alpha1")
+    static let kubernetesObject = API(
+        v1: "kubernetes.crossplane.io/v1alpha2", v2: "kubernetes.m.crossplane.io/v1alpha1")
+    static let postgreSQL = API(
+        v1: "postgresql.sql.crossplane.io/v1alpha1", v2: "postgresql.sql.m.crossplane.io/v1alpha1")
 
     func version(_ mode: Mode) -> String { mode == .v1 ? v1 : v2 }
 }

@@ -13,11 +13,13 @@ struct ManagedResource: ComposedConvertible {
     var spec: Rendered = .emptyObject
 
     var composed: Composed {
-        Composed(key: key, name: name, object: [
-            "apiVersion": .string(apiVersion), "kind": .string(kind),
-            "metadata": metadata(name: name, externalName: externalName, labels: labels),
-            "spec": .merging(["forProvider": forProvider], spec),
-        ])
+        Composed(
+            key: key, name: name,
+            object: [
+                "apiVersion": .string(apiVersion), "kind": .string(kind),
+                "metadata": metadata(name: name, externalName: externalName, labels: labels),
+                "spec": .merging(["forProvider": forProvider], spec),
+            ])
     }
 }
 
@@ -38,17 +40,21 @@ struct Release: ComposedConvertible {
 
     var composed: Composed {
         let entries: [Rendered] = set.map { ["name": .string($0.name), "value": $0.value.map(Rendered.string)] }
-        return Composed(key: key, name: name, object: [
-            "apiVersion": .string(API.helm.version(mode)),
-            "kind": "Release",
-            "metadata": metadata(name: name, externalName: externalName),
-            "spec": [
-                "forProvider": ["chart": chart, "set": .list(entries), "values": values, "namespace": .string(namespace)],
-                "managementPolicies": createUpdateObserve ? ["Create", "Update", "Observe"] : nil,
-                "rollbackLimit": 3,
-                "providerConfigRef": providerConfigRef(providerConfig, mode),
-            ],
-        ])
+        return Composed(
+            key: key, name: name,
+            object: [
+                "apiVersion": .string(API.helm.version(mode)),
+                "kind": "Release",
+                "metadata": metadata(name: name, externalName: externalName),
+                "spec": [
+                    "forProvider": [
+                        "chart": chart, "set": .list(entries), "values": values, "namespace": .string(namespace),
+                    ],
+                    "managementPolicies": createUpdateObserve ? ["Create", "Update", "Observe"] : nil,
+                    "rollbackLimit": 3,
+                    "providerConfigRef": providerConfigRef(providerConfig, mode),
+                ],
+            ])
     }
 }
 
@@ -73,10 +79,12 @@ struct KubernetesObject: ComposedConvertible {
             "managementPolicies": createUpdateObserve ? ["Create", "Update", "Observe"] : nil,
             "providerConfigRef": providerConfigRef(providerConfig, mode),
         ]
-        return Composed(key: key, name: name, object: [
-            "apiVersion": .string(API.kubernetesObject.version(mode)), "kind": "Object",
-            "metadata": metadata(name: name, externalName: externalName), "spec": .merging(s, spec),
-        ])
+        return Composed(
+            key: key, name: name,
+            object: [
+                "apiVersion": .string(API.kubernetesObject.version(mode)), "kind": "Object",
+                "metadata": metadata(name: name, externalName: externalName), "spec": .merging(s, spec),
+            ])
     }
 }
 
@@ -90,20 +98,26 @@ struct ProviderConfig: ComposedConvertible {
     var spec: Rendered
 
     var composed: Composed {
-        var c = Composed(key: key, name: name, object: [
-            "apiVersion": .string(apiVersion), "kind": "ProviderConfig",
-            "metadata": metadata(name: name, externalName: externalName), "spec": spec,
-        ])
+        var c = Composed(
+            key: key, name: name,
+            object: [
+                "apiVersion": .string(apiVersion), "kind": "ProviderConfig",
+                "metadata": metadata(name: name, externalName: externalName), "spec": spec,
+            ])
         c.readyAtOnce = true
         return c
     }
 }
 
 /// `{patchesFrom: {...}, toFieldPath: ...}` of a provider-kubernetes Object.
-func patchFrom(apiVersion: String, kind: String, name: String, namespace: String? = nil, fieldPath: String, to: String) -> Rendered {
+func patchFrom(apiVersion: String, kind: String, name: String, namespace: String? = nil, fieldPath: String, to: String)
+    -> Rendered
+{
     [
-        "patchesFrom": ["apiVersion": .string(apiVersion), "kind": .string(kind), "name": .string(name),
-                        "namespace": namespace.map(Rendered.string), "fieldPath": .string(fieldPath)],
+        "patchesFrom": [
+            "apiVersion": .string(apiVersion), "kind": .string(kind), "name": .string(name),
+            "namespace": namespace.map(Rendered.string), "fieldPath": .string(fieldPath),
+        ],
         "toFieldPath": .string(to),
     ]
 }
@@ -120,14 +134,22 @@ struct Usage: ComposedConvertible {
     var follows: Rendered? = nil
 
     var composed: Composed {
-        var c = Composed(key: key, name: key, object: [
-            "apiVersion": "protection.crossplane.io/v1beta1", "kind": "Usage",
-            "metadata": ["name": key, "annotations": ["crossplane.io/external-name": key]],
-            "spec": [
-                "of": ["apiVersion": .string(of.apiVersion), "kind": .string(of.kind), "resourceRef": ["name": of.name]],
-                "by": ["apiVersion": .string(by.apiVersion), "kind": .string(by.kind), "resourceRef": ["name": by.name]],
-            ],
-        ])
+        var c = Composed(
+            key: key, name: key,
+            object: [
+                "apiVersion": "protection.crossplane.io/v1beta1", "kind": "Usage",
+                "metadata": ["name": key, "annotations": ["crossplane.io/external-name": key]],
+                "spec": [
+                    "of": [
+                        "apiVersion": .string(of.apiVersion), "kind": .string(of.kind),
+                        "resourceRef": ["name": of.name],
+                    ],
+                    "by": [
+                        "apiVersion": .string(by.apiVersion), "kind": .string(by.kind),
+                        "resourceRef": ["name": by.name],
+                    ],
+                ],
+            ])
         c.readyAtOnce = true
         if let origin { c = c.origin(origin) }
         c.follows = follows

@@ -28,47 +28,72 @@ struct SQLClaim {
         case "google": GoogleDatabase(sql: self).resources
         default: AzureDatabase(sql: self).resources
         }
-        ProviderConfig(key: "sql-config", apiVersion: claim.api(.postgreSQL), name: .string(id),
-                       externalName: v2 ? "default" : nil, spec: [
-            "credentials": ["source": "PostgreSQLConnectionSecret",
-                            "connectionSecretRef": v2 ? ["name": .string(id)] : ["name": .string(id), "namespace": .string(claim.namespace)]],
-            "sslMode": "require",
-        ])
-        ProviderConfig(key: v2 ? "\(id)-provider-config-kubernetes" : "kubernetes", apiVersion: claim.api(.kubernetesProviderConfig),
-                       name: "\(id)-sql", spec: ["credentials": ["source": "InjectedIdentity"]])
-        for (i, db) in databases.enumerated() {
-            Composed(key: "\(id)-\(db)", origin: "\(fields)databases[\(i)]", object: [
-                "apiVersion": .string(claim.api(.postgreSQL)), "kind": "Database",
-                "metadata": metadata(name: "\(id)-\(db)", externalName: db),
-                "spec": ["providerConfigRef": providerConfigRef(id, claim.mode), "forProvider": .emptyObject],
+        ProviderConfig(
+            key: "sql-config", apiVersion: claim.api(.postgreSQL), name: .string(id),
+            externalName: v2 ? "default" : nil,
+            spec: [
+                "credentials": [
+                    "source": "PostgreSQLConnectionSecret",
+                    "connectionSecretRef": v2
+                        ? ["name": .string(id)] : ["name": .string(id), "namespace": .string(claim.namespace)],
+                ],
+                "sslMode": "require",
             ])
+        ProviderConfig(
+            key: v2 ? "\(id)-provider-config-kubernetes" : "kubernetes",
+            apiVersion: claim.api(.kubernetesProviderConfig),
+            name: "\(id)-sql", spec: ["credentials": ["source": "InjectedIdentity"]])
+        for (i, db) in databases.enumerated() {
+            Composed(
+                key: "\(id)-\(db)", origin: "\(fields)databases[\(i)]",
+                object: [
+                    "apiVersion": .string(claim.api(.postgreSQL)), "kind": "Database",
+                    "metadata": metadata(name: "\(id)-\(db)", externalName: db),
+                    "spec": ["providerConfigRef": providerConfigRef(id, claim.mode), "forProvider": .emptyObject],
+                ])
         }
         for (i, schema) in (p["schemas"].list ?? []).enumerated() {
             atlasSchema(Reader(schema)).origin("\(fields)schemas[\(i)].database")
         }
         if let store = s["storeName"].string {
             if let key = s["pullRootPasswordKey"].string {
-                managementClusterObject(key: "\(id)-secret-pull",
-                                        externalSecret(name: "\(id)-password", namespace: v2 ? nil : claim.namespace, store: store, remoteKey: key))
-                    .origin("\(fields)secrets.pullRootPasswordKey")
+                managementClusterObject(
+                    key: "\(id)-secret-pull",
+                    externalSecret(
+                        name: "\(id)-password", namespace: v2 ? nil : claim.namespace, store: store, remoteKey: key)
+                )
+                .origin("\(fields)secrets.pullRootPasswordKey")
             }
             if s["pushToStore"].isTrue {
-                managementClusterObject(key: "\(id)-secret-push-store", pushSecret(store: store)).origin("\(fields)secrets.pushToStore")
+                managementClusterObject(key: "\(id)-secret-push-store", pushSecret(store: store)).origin(
+                    "\(fields)secrets.pushToStore")
             }
             if let cluster = s["pullToCluster"].string {
-                KubernetesObject(mode: claim.mode, key: "\(id)-secret-pull-cluster", name: "\(id)-secret-pull-cluster",
-                                 manifest: externalSecret(name: id, namespace: pullNamespace, store: store, remoteKey: id),
-                                 providerConfig: cluster).composed.origin("\(fields)secrets.pullToCluster")
+                KubernetesObject(
+                    mode: claim.mode, key: "\(id)-secret-pull-cluster", name: "\(id)-secret-pull-cluster",
+                    manifest: externalSecret(name: id, namespace: pullNamespace, store: store, remoteKey: id),
+                    providerConfig: cluster
+                ).composed.origin("\(fields)secrets.pullToCluster")
             }
         }
         if s["daprComponents"].isTrue, let cluster = s["pullToCluster"].string {
             for (i, db) in databases.enumerated() {
-                KubernetesObject(mode: claim.mode, key: "\(id)-dapr-component-\(db)", name: "\(id)-dapr-component-\(db)", manifest: [
-                    "apiVersion": "dapr.io/v1alpha1", "kind": "Component",
-                    "metadata": ["name": "\(id)-\(db)", "namespace": .string(pullNamespace)],
-                    "spec": ["type": "state.postgresql", "version": "v1",
-                             "metadata": [["name": "connectionString", "secretKeyRef": ["name": .string(id), "key": "conn-\(db)"]]]],
-                ], providerConfig: cluster).composed.origin("the Dapr component of \(fields)databases[\(i)]")
+                KubernetesObject(
+                    mode: claim.mode, key: "\(id)-dapr-component-\(db)", name: "\(id)-dapr-component-\(db)",
+                    manifest: [
+                        "apiVersion": "dapr.io/v1alpha1", "kind": "Component",
+                        "metadata": ["name": "\(id)-\(db)", "namespace": .string(pullNamespace)],
+                        "spec": [
+                            "type": "state.postgresql", "version": "v1",
+                            "metadata": [
+                                [
+                                    "name": "connectionString",
+                                    "secretKeyRef": ["name": .string(id), "key": "conn-\(db)"],
+                                ]
+                            ],
+                        ],
+                    ], providerConfig: cluster
+                ).composed.origin("the Dapr component of \(fields)databases[\(i)]")
             }
         }
         if v2 { usages }
@@ -80,22 +105,27 @@ struct SQLClaim {
         if v2 {
             return Composed(key: .string(key), object: manifest)
         }
-        return KubernetesObject(key: .string(key), name: .string(key), manifest: manifest, providerConfig: "\(id)-sql").composed
+        return KubernetesObject(key: .string(key), name: .string(key), manifest: manifest, providerConfig: "\(id)-sql")
+            .composed
     }
 
     func atlasSchema(_ schema: Reader) -> Composed {
         let d = schema["database"].string ?? ""
         func fromSecret(_ key: String) -> Rendered { ["secretKeyRef": ["name": .string(id), "key": .string(key)]] }
-        return managementClusterObject(key: "\(id)-schema-\(d)", [
-            "apiVersion": "db.atlasgo.io/v1alpha1", "kind": "AtlasSchema",
-            "metadata": ["name": "\(id)-\(d)", "namespace": v2 ? nil : .string(claim.namespace)],
-            "spec": [
-                "credentials": ["scheme": "postgres", "hostFrom": fromSecret("endpoint"), "userFrom": fromSecret("username"),
-                                "passwordFrom": fromSecret("password"), "port": 5432, "database": .string(d),
-                                "parameters": ["sslmode": v2 ? "require" : "disable"]],
-                "schema": ["sql": schema["sql"].rendered],
-            ],
-        ])
+        return managementClusterObject(
+            key: "\(id)-schema-\(d)",
+            [
+                "apiVersion": "db.atlasgo.io/v1alpha1", "kind": "AtlasSchema",
+                "metadata": ["name": "\(id)-\(d)", "namespace": v2 ? nil : .string(claim.namespace)],
+                "spec": [
+                    "credentials": [
+                        "scheme": "postgres", "hostFrom": fromSecret("endpoint"), "userFrom": fromSecret("username"),
+                        "passwordFrom": fromSecret("password"), "port": 5432, "database": .string(d),
+                        "parameters": ["sslmode": v2 ? "require" : "disable"],
+                    ],
+                    "schema": ["sql": schema["sql"].rendered],
+                ],
+            ])
     }
 
     /// An ExternalSecret that extracts a whole JSON value from the store into a Secret it owns.
@@ -108,8 +138,14 @@ struct SQLClaim {
                 "refreshInterval": "1h",
                 "secretStoreRef": ["kind": "ClusterSecretStore", "name": .string(store)],
                 "target": ["name": .string(name), "creationPolicy": "Owner", "deletionPolicy": "Retain"],
-                "dataFrom": [["extract": ["key": .string(remoteKey), "conversionStrategy": "Default",
-                                          "decodingStrategy": "None", "metadataPolicy": "None"]]],
+                "dataFrom": [
+                    [
+                        "extract": [
+                            "key": .string(remoteKey), "conversionStrategy": "Default",
+                            "decodingStrategy": "None", "metadataPolicy": "None",
+                        ]
+                    ]
+                ],
             ],
         ]
     }
@@ -141,8 +177,9 @@ struct SQLClaim {
             "  \"password\": \"{{ .password }}\"" + (databases.isEmpty ? "" : ","),
         ]
         for (i, db) in databases.enumerated() {
-            lines.append("  \"conn-\(db)\": \"host={{ .endpoint }} user={{ .username }} password={{ .password }} port={{ .port }} connect_timeout=10 database=\(db)\""
-                         + (i == databases.count - 1 ? "" : ","))
+            lines.append(
+                "  \"conn-\(db)\": \"host={{ .endpoint }} user={{ .username }} password={{ .password }} port={{ .port }} connect_timeout=10 database=\(db)\""
+                    + (i == databases.count - 1 ? "" : ","))
         }
         lines.append("}")
         return lines.map { $0 + "\n" }.joined()
@@ -151,28 +188,42 @@ struct SQLClaim {
     /// The `sql-secret` Object (aws, google): assembles Secret `{id}` and (v1) publishes its four keys
     /// as the XR's connection details.
     func connectionSecret(user: Rendered, endpoint: Rendered) -> KubernetesObject {
-        let details: [Rendered] = v2 ? [] : ["username", "password", "endpoint", "port"].map {
-            ["apiVersion": "v1", "kind": "Secret", "name": .string(id), "namespace": .string(claim.namespace),
-             "fieldPath": "data.\($0)", "toConnectionSecretKey": .string($0)]
-        }
+        let details: [Rendered] =
+            v2
+            ? []
+            : ["username", "password", "endpoint", "port"].map {
+                [
+                    "apiVersion": "v1", "kind": "Secret", "name": .string(id), "namespace": .string(claim.namespace),
+                    "fieldPath": "data.\($0)", "toConnectionSecretKey": .string($0),
+                ]
+            }
         return KubernetesObject(
             mode: claim.mode, key: "sql-secret", name: "\(id)-secret",
-            manifest: ["apiVersion": "v1", "kind": "Secret", "metadata": ["name": .string(id), "namespace": .string(claim.namespace)],
-                       "data": ["port": "NTQzMg=="]],
+            manifest: [
+                "apiVersion": "v1", "kind": "Secret",
+                "metadata": ["name": .string(id), "namespace": .string(claim.namespace)],
+                "data": ["port": "NTQzMg=="],
+            ],
             providerConfig: "\(id)-sql",
             references: [
                 user,
-                patchFrom(apiVersion: "v1", kind: "Secret", name: "\(id)-password", namespace: claim.namespace,
-                          fieldPath: "data.password", to: "data.password"),
+                patchFrom(
+                    apiVersion: "v1", kind: "Secret", name: "\(id)-password", namespace: claim.namespace,
+                    fieldPath: "data.password", to: "data.password"),
                 endpoint,
             ],
-            spec: ["connectionDetails": .list(details),
-                   "writeConnectionSecretToRef": v2 ? nil : ["name": "\(id)-secret-connection", "namespace": .string(claim.namespace)]])
+            spec: [
+                "connectionDetails": .list(details),
+                "writeConnectionSecretToRef": v2
+                    ? nil : ["name": "\(id)-secret-connection", "namespace": .string(claim.namespace)],
+            ])
     }
 
     /// The root password Secret `{id}-password` (key `password`); v2 selectors name no namespace.
     var passwordSecretRef: Rendered {
-        v2 ? ["name": "\(id)-password", "key": "password"] : ["name": "\(id)-password", "namespace": .string(claim.namespace), "key": "password"]
+        v2
+            ? ["name": "\(id)-password", "key": "password"]
+            : ["name": "\(id)-password", "namespace": .string(claim.namespace), "key": "password"]
     }
 
     /// The namespace written into `references` of provider-kubernetes Objects that read the server.
@@ -199,26 +250,33 @@ struct SQLClaim {
         let srv = (server.apiVersion, server.kind, Rendered.string(id))
         let postgres = claim.api(.postgreSQL)
         for (i, db) in databases.enumerated() {
-            Usage(key: "\(id)-\(db)-usage", of: srv, by: (postgres, "Database", "\(id)-\(db)"),
-                  origin: "the Usage of spec.databases[\(i)]")
+            Usage(
+                key: "\(id)-\(db)-usage", of: srv, by: (postgres, "Database", "\(id)-\(db)"),
+                origin: "the Usage of spec.databases[\(i)]")
         }
         for (i, schema) in (p["schemas"].list ?? []).enumerated() {
             let d = Reader(schema)["database"].string ?? ""
-            Usage(key: "\(id)-schema-\(d)-usage", of: srv, by: ("db.atlasgo.io/v1alpha1", "AtlasSchema", "\(id)-\(d)"),
-                  origin: "the Usage of spec.schemas[\(i)].database")
+            Usage(
+                key: "\(id)-schema-\(d)-usage", of: srv, by: ("db.atlasgo.io/v1alpha1", "AtlasSchema", "\(id)-\(d)"),
+                origin: "the Usage of spec.schemas[\(i)].database")
         }
         if s["storeName"].string != nil {
             if s["pullRootPasswordKey"].string != nil {
-                Usage(key: "\(id)-secret-pull-usage", of: (claim.input.externalSecretsAPIVersion, "ExternalSecret", "\(id)-password"), by: srv)
+                Usage(
+                    key: "\(id)-secret-pull-usage",
+                    of: (claim.input.externalSecretsAPIVersion, "ExternalSecret", "\(id)-password"), by: srv)
             }
             if s["pushToStore"].isTrue {
-                Usage(key: "\(id)-secret-push-store-usage", of: srv, by: ("external-secrets.io/v1alpha1", "PushSecret", .string(id)))
+                Usage(
+                    key: "\(id)-secret-push-store-usage", of: srv,
+                    by: ("external-secrets.io/v1alpha1", "PushSecret", .string(id)))
             }
         }
         Usage(key: "\(id)-sql-config-usage", of: srv, by: (postgres, "ProviderConfig", .string(id)))
         if claim.provider != "azure" {
-            Usage(key: "\(id)-sql-secret-usage", of: (claim.api(.kubernetesObject), "Object", "\(id)-secret"),
-                  by: (postgres, "ProviderConfig", .string(id)))
+            Usage(
+                key: "\(id)-sql-secret-usage", of: (claim.api(.kubernetesObject), "Object", "\(id)-secret"),
+                by: (postgres, "ProviderConfig", .string(id)))
         }
     }
 
@@ -227,7 +285,8 @@ struct SQLClaim {
     var statusSource: (key: String, path: [String], connection: String) {
         switch claim.provider {
         case "aws": return ("rdsinstance", ["status", "atProvider", "address"], "sql-secret")
-        case "google": return (GoogleDatabase.key(claim.mode), ["status", "atProvider", "publicIpAddress"], "sql-secret")
+        case "google":
+            return (GoogleDatabase.key(claim.mode), ["status", "atProvider", "publicIpAddress"], "sql-secret")
         default: return ("server", ["status", "atProvider", "fqdn"], "server")
         }
     }

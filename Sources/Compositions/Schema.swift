@@ -31,7 +31,8 @@ enum NameFormat: Sendable {
         switch self {
         case .dnsLabel: return Names.isDNSLabel(s)
         case .dnsSubdomain: return Names.isDNSSubdomain(s)
-        case .secretKey: return !s.isEmpty && s.utf8.allSatisfy { Names.isAlnum($0) || $0 == 0x2d || $0 == 0x5f || $0 == 0x2e }
+        case .secretKey:
+            return !s.isEmpty && s.utf8.allSatisfy { Names.isAlnum($0) || $0 == 0x2d || $0 == 0x5f || $0 == 0x2e }
         case .postgresVersion:
             let parts = s.split(separator: ".", omittingEmptySubsequences: false)
             return !parts.isEmpty && parts.allSatisfy { !$0.isEmpty && $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
@@ -42,7 +43,8 @@ enum NameFormat: Sendable {
         let v = CanonicalJSON.encode(value)
         switch self {
         case .dnsLabel:
-            return "\(path) must be a DNS label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters), got \(v)"
+            return
+                "\(path) must be a DNS label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters), got \(v)"
         case .dnsSubdomain:
             return "\(path) must be a DNS subdomain (DNS labels joined by '.', at most 253 characters), got \(v)"
         case .secretKey:
@@ -54,7 +56,9 @@ enum NameFormat: Sendable {
 }
 
 enum Names {
-    static func isAlnum(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x7a) || (b >= 0x41 && b <= 0x5a) }
+    static func isAlnum(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x7a) || (b >= 0x41 && b <= 0x5a)
+    }
 
     /// Lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63.
     static func isDNSLabel(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -109,7 +113,8 @@ struct FieldChecker {
         case .string(let oneOf, let format):
             guard case .string(let s) = v else { return typeProblem(path(), "a string", v) }
             if let allowed = oneOf, !allowed.contains(s) {
-                problems.append("\(path()) must be one of \(allowed.joined(separator: ", ")), got \(CanonicalJSON.encode(v))")
+                problems.append(
+                    "\(path()) must be one of \(allowed.joined(separator: ", ")), got \(CanonicalJSON.encode(v))")
             } else if let f = format, !f.accepts(s) {
                 problems.append(f.problem(path(), v))
             }
@@ -117,7 +122,9 @@ struct FieldChecker {
             guard case .bool = v else { return typeProblem(path(), "a boolean", v) }
         case .integer(let minimum):
             guard let n = v.integer else { return typeProblem(path(), "an integer", v) }
-            if let m = minimum, n < m { problems.append("\(path()) must be at least \(m), got \(CanonicalJSON.encode(v))") }
+            if let m = minimum, n < m {
+                problems.append("\(path()) must be at least \(m), got \(CanonicalJSON.encode(v))")
+            }
         case .array(let item, let nonEmpty):
             guard case .list(let items) = v else { return typeProblem(path(), "an array", v) }
             if nonEmpty && items.isEmpty { problems.append("\(path()) must not be empty") }

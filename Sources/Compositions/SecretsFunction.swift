@@ -29,7 +29,8 @@ public struct SecretsFunction: CompositionFunction {
             for w in warnings { tail.result(w) }
             Response.finish(&tail, view)
             if let c = condition { try tail.message(ResponseWriter.Field.conditions, c) }
-            return try state.encode(request: request, head: head.bytes, field: ResponseWriter.Field.desired, tail: tail.bytes)
+            return try state.encode(
+                request: request, head: head.bytes, field: ResponseWriter.Field.desired, tail: tail.bytes)
         }
     }
 
@@ -62,8 +63,9 @@ public struct SecretsFunction: CompositionFunction {
         let inputAsGiven: FunctionInput
         switch FunctionInput.parse(try request.input()) {
         case .failure(let problem):
-            return .fatal(Self.result("function input: \(problem.message)", reason: "InvalidFunctionInput", target: .composite),
-                          ttl: TTL(.seconds(60)))
+            return .fatal(
+                Self.result("function input: \(problem.message)", reason: "InvalidFunctionInput", target: .composite),
+                ttl: TTL(.seconds(60)))
         case .success(let i):
             inputAsGiven = i
         }
@@ -71,7 +73,10 @@ public struct SecretsFunction: CompositionFunction {
 
         // A2: a composite of a kind we compose.
         guard let observedXR = try request.observedComposite() else {
-            return .fatal(Self.result("the request has no observed composite resource", reason: "UnsupportedComposite", target: .composite), ttl: ttl)
+            return .fatal(
+                Self.result(
+                    "the request has no observed composite resource", reason: "UnsupportedComposite", target: .composite
+                ), ttl: ttl)
         }
         // Read in place first: an XR of another kind (the pass-through case) is never decoded.
         let apiVersion = observedXR[path: "apiVersion"]?.string ?? "", kind = observedXR[path: "kind"]?.string ?? ""
@@ -79,12 +84,15 @@ public struct SecretsFunction: CompositionFunction {
         let mode: Mode
         if apiVersion == Claim.group, kind == "CompositeCluster" || kind == "SQL" {
             mode = .v1
-        } else if (apiVersion == Claim.groupV2Cluster && kind == "Cluster") || (apiVersion == Claim.groupV2SQL && kind == "SQL") {
+        } else if (apiVersion == Claim.groupV2Cluster && kind == "Cluster")
+            || (apiVersion == Claim.groupV2SQL && kind == "SQL")
+        {
             mode = .v2
         } else {
-            return .fatal(Self.result(
-                "unsupported composite resource \(apiVersion) \(kind) \(CanonicalJSON.quoted(name)): this function composes \(Claim.group) CompositeCluster and SQL, \(Claim.groupV2Cluster) Cluster and \(Claim.groupV2SQL) SQL",
-                reason: "UnsupportedComposite", target: .composite), ttl: ttl)
+            return .fatal(
+                Self.result(
+                    "unsupported composite resource \(apiVersion) \(kind) \(CanonicalJSON.quoted(name)): this function composes \(Claim.group) CompositeCluster and SQL, \(Claim.groupV2Cluster) Cluster and \(Claim.groupV2SQL) SQL",
+                    reason: "UnsupportedComposite", target: .composite), ttl: ttl)
         }
         let input = inputAsGiven.forMode(mode)
         let xrObject = observedXR.object
@@ -101,18 +109,24 @@ public struct SecretsFunction: CompositionFunction {
         }
 
         // A3: the provider. Crossplane v2 keeps the composition selector under spec.crossplane.
-        let selector = mode == .v1 ? ["spec", "compositionSelector", "matchLabels", "provider"]
-                                   : ["spec", "crossplane", "compositionSelector", "matchLabels", "provider"]
+        let selector =
+            mode == .v1
+            ? ["spec", "compositionSelector", "matchLabels", "provider"]
+            : ["spec", "crossplane", "compositionSelector", "matchLabels", "provider"]
         let provider: String
         if let p = input.provider {
             provider = p
         } else if let label = xr[path: selector], !label.isNull {
             guard let s = label.string, FunctionInput.providers.contains(s) else {
-                return invalid(["\(selector.joined(separator: ".")) must be one of aws, google, azure, got \(CanonicalJSON.encode(label))"])
+                return invalid([
+                    "\(selector.joined(separator: ".")) must be one of aws, google, azure, got \(CanonicalJSON.encode(label))"
+                ])
             }
             provider = s
         } else {
-            return invalid(["cannot determine the provider: the function input sets no provider and \(selector.joined(separator: ".")) is not set"])
+            return invalid([
+                "cannot determine the provider: the function input sets no provider and \(selector.joined(separator: ".")) is not set"
+            ])
         }
 
         // B: the name every composed name starts from, every field, then the dependencies.
@@ -123,7 +137,9 @@ public struct SecretsFunction: CompositionFunction {
             checker.check(spec?["id"], at: "spec.id", SchemaField("id", .string(format: .dnsLabel), required: true))
             id = spec?["id"]?.string ?? ""
         } else {
-            checker.check(xr[path: ["metadata", "name"]], at: "metadata.name", SchemaField("name", .string(format: .dnsLabel), required: true))
+            checker.check(
+                xr[path: ["metadata", "name"]], at: "metadata.name",
+                SchemaField("name", .string(format: .dnsLabel), required: true))
             id = xr[path: ["metadata", "name"]]?.string ?? ""
         }
         // The v2 SQL's spec is flat: its fields are where v1 had spec.parameters.
@@ -142,16 +158,18 @@ public struct SecretsFunction: CompositionFunction {
             if kind == "SQL" {
                 SQLClaimSchema.checkDependencies(Reader(parameters), fields: fields, into: &checker.problems)
             } else {
-                ClusterClaimSchema.checkDependencies(Reader(parameters), provider: provider, input: input, into: &checker.problems)
+                ClusterClaimSchema.checkDependencies(
+                    Reader(parameters), provider: provider, input: input, into: &checker.problems)
             }
         case let other?:
             checker.problems.append("spec.parameters must be an object, got \(CanonicalJSON.encode(other))")
         }
         if !checker.problems.isEmpty { return invalid(checker.problems) }
 
-        let claim = Claim(mode: mode, kind: kind, name: name, id: id, provider: provider,
-                          namespace: mode == .v1 ? Claim.namespace(of: xrObject) : xrNamespace, input: input,
-                          parameters: Reader(parameters), observed: try request.observedResources())
+        let claim = Claim(
+            mode: mode, kind: kind, name: name, id: id, provider: provider,
+            namespace: mode == .v1 ? Claim.namespace(of: xrObject) : xrNamespace, input: input,
+            parameters: Reader(parameters), observed: try request.observedResources())
         let resources: [Composed]
         var state = StateWriter()
         var condition: Condition?
@@ -186,7 +204,9 @@ public struct SecretsFunction: CompositionFunction {
             }
             // A Usage of a gated object comes and goes with its object (listed before it).
             if let f = resources[i].follows, heldBack.contains(where: { $0.utf8.elementsEqual(f.utf8) }) { continue }
-            let ready: Ready = resources[i].readyAtOnce || (!claim.observed.isEmpty && claim.ready(resources[i].keyString)) ? .true : .false
+            let ready: Ready =
+                resources[i].readyAtOnce || (!claim.observed.isEmpty && claim.ready(resources[i].keyString))
+                ? .true : .false
             state.owned.append(OwnedResource(key: resources[i].key, object: resources[i].object, ready: ready))
         }
         var skeleton: JSON.Object = ["apiVersion": .string(apiVersion), "kind": .string(kind)]
@@ -215,13 +235,17 @@ public struct SecretsFunction: CompositionFunction {
         var longNames: [String] = []
         for i in resources.indices where isFirst[i] {
             if second[i] >= 0 {
-                problems.append("composed resource name \(CanonicalJSON.quoted(resources[i].keyString)) is produced by both \(resources[i].origin) and \(resources[second[i]].origin)")
+                problems.append(
+                    "composed resource name \(CanonicalJSON.quoted(resources[i].keyString)) is produced by both \(resources[i].origin) and \(resources[second[i]].origin)"
+                )
             }
             guard resources[i].nameLength > 253 else { continue }
             let name = resources[i].name
             if !longNames.contains(name) {
                 longNames.append(name)
-                problems.append("composed resource name \(CanonicalJSON.quoted(name)) from \(resources[i].origin) is longer than 253 characters")
+                problems.append(
+                    "composed resource name \(CanonicalJSON.quoted(name)) from \(resources[i].origin) is longer than 253 characters"
+                )
             }
         }
         return problems

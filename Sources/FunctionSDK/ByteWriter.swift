@@ -54,7 +54,9 @@ struct ByteWriter {
             dst.storeBytes(of: head, as: UInt32.self)
             dst.storeBytes(of: tail, toByteOffset: n &- 4, as: UInt32.self)
         } else if n < 4 {
-            for k in 0..<n { dst.storeBytes(of: src.load(fromByteOffset: k, as: UInt8.self), toByteOffset: k, as: UInt8.self) }
+            for k in 0..<n {
+                dst.storeBytes(of: src.load(fromByteOffset: k, as: UInt8.self), toByteOffset: k, as: UInt8.self)
+            }
         } else {
             dst.copyMemory(from: src, byteCount: n)
         }

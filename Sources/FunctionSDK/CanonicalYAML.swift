@@ -68,7 +68,8 @@ public enum CanonicalYAML {
             if !body.hasSuffix("\n") {
                 let header = s.hasSuffix("\n") ? "|" : "|-"
                 let pad = String(repeating: " ", count: indent)
-                return header + "\n" + body.split(separator: "\n", omittingEmptySubsequences: false)
+                return header + "\n"
+                    + body.split(separator: "\n", omittingEmptySubsequences: false)
                     .map { $0.isEmpty ? "" : pad + $0 }.joined(separator: "\n")
             }
         }
@@ -89,7 +90,9 @@ public enum CanonicalYAML {
         // Anything a reader might parse as a number, date or special float stays quoted.
         if first == "." || first == "+" || first == "-" || ("0"..."9").contains(first) {
             // Numbers in any base, and timestamps (2024-01-01T00:00:00Z, 2024-01-01 00:00:00).
-            if s.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) || ".-+:_eEoxXabcdefABCDEFTZtz ".unicodeScalars.contains($0) }) {
+            if s.unicodeScalars.allSatisfy({
+                ("0"..."9").contains($0) || ".-+:_eEoxXabcdefABCDEFTZtz ".unicodeScalars.contains($0)
+            }) {
                 return false
             }
         }

@@ -58,14 +58,17 @@ public struct FunctionRequest: Sendable {
 
     /// A Resource message in `range` of `b`, the buffer of `source`: its object stays a slice of
     /// `source`, its connection details are copied out.
-    static func decodeResource(_ source: ArraySlice<UInt8>, _ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws -> ObservedResource {
+    static func decodeResource(_ source: ArraySlice<UInt8>, _ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws
+        -> ObservedResource
+    {
         var r = ObservedResource(encoded: [])
         try WireFormat.forEachField(b, in: range) { f in
             guard f.wireType == .lengthDelimited else { return }
             if f.number == 1 {
                 let base = source.startIndex
-                r = ObservedResource(encoded: source[(base + f.range.lowerBound)..<(base + f.range.upperBound)],
-                                     connectionDetails: r.connectionDetails)
+                r = ObservedResource(
+                    encoded: source[(base + f.range.lowerBound)..<(base + f.range.upperBound)],
+                    connectionDetails: r.connectionDetails)
             } else if f.number == 2 {
                 let (key, value) = try decodeBytesEntry(b, f.range)
                 r.connectionDetails[key] = value

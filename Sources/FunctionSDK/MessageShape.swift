@@ -74,7 +74,9 @@ enum MessageShape: UInt8 {
     /// One loop with its own stack of enclosing messages rather than a call per message: a Struct
     /// nests three messages per JSON leaf, and a call's set-up cost more than the leaf's bytes.
     func validate(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws(WireFormat.Malformed) {
-        guard range.upperBound <= Int(UInt32.max) else { throw WireFormat.Malformed(reason: "message of \(range.count) bytes") }
+        guard range.upperBound <= Int(UInt32.max) else {
+            throw WireFormat.Malformed(reason: "message of \(range.count) bytes")
+        }
         if self == .structure && Self.canonicalStruct(b, range.lowerBound, range.upperBound, level: 0) { return }
         try walk(b, range)
     }
@@ -82,17 +84,20 @@ enum MessageShape: UInt8 {
     /// `validate` by the general walk alone at the top (resources' objects still take the one-pass check).
     func walk(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws(WireFormat.Malformed) {
         try Self.kinds.withUnsafeBufferPointer { (kinds) throws(WireFormat.Malformed) in
-            try withUnsafeTemporaryAllocation(of: Frame.self, capacity: Self.maxDepth) { (stack) throws(WireFormat.Malformed) in
+            try withUnsafeTemporaryAllocation(of: Frame.self, capacity: Self.maxDepth) {
+                (stack) throws(WireFormat.Malformed) in
                 try Self.walk(b, range, from: rawValue, kinds: kinds, stack: stack)
             }
         }
     }
 
-    private static func walk(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, from top: UInt8,
-                             kinds: UnsafeBufferPointer<UInt8>, stack: UnsafeMutableBufferPointer<Frame>) throws(WireFormat.Malformed) {
+    private static func walk(
+        _ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, from top: UInt8,
+        kinds: UnsafeBufferPointer<UInt8>, stack: UnsafeMutableBufferPointer<Frame>
+    ) throws(WireFormat.Malformed) {
         var shape = top
-        var depth = 0   // frames on the stack
-        var level = 0   // message nesting, as protobuf runtimes count it (a shortcut below skips two levels)
+        var depth = 0 // frames on the stack
+        var level = 0 // message nesting, as protobuf runtimes count it (a shortcut below skips two levels)
         var i = range.lowerBound
         var end = range.upperBound
         // Bounded: every turn either consumes at least one byte or closes one of at most maxDepth messages.
@@ -110,14 +115,15 @@ enum MessageShape: UInt8 {
                 // without the general field decoding; anything else falls through to it.
                 entries: while end - i >= 2, b[i] == WireTag.structEntry, b[i + 1] < 0x80 {
                     let entryEnd = i + 2 + Int(b[i + 1])
-                    guard entryEnd <= end else { break entries }   // reported by the general walk
+                    guard entryEnd <= end else { break entries } // reported by the general walk
                     switch try leafEntry(b, i + 2, entryEnd) {
                     case .leaf:
                         i = entryEnd
                     case .structure(let start) where level + 3 < Self.maxDepth:
-                        stack[depth] = Frame(end: UInt32(truncatingIfNeeded: end), shape: shape, level: UInt8(truncatingIfNeeded: level))
+                        stack[depth] = Frame(
+                            end: UInt32(truncatingIfNeeded: end), shape: shape, level: UInt8(truncatingIfNeeded: level))
                         depth += 1
-                        level += 3   // the entry, its Value, and the Struct in it
+                        level += 3 // the entry, its Value, and the Struct in it
                         i = start
                         end = entryEnd
                         continue walk
@@ -131,7 +137,9 @@ enum MessageShape: UInt8 {
             if key < 0x80 { i += 1 } else { key = try WireFormat.readVarint(b, &i, end: end) }
             let number = key >> 3
             let type = key & 7
-            guard number > 0, number <= 536_870_911 else { throw WireFormat.Malformed(reason: "invalid field number \(number)") }
+            guard number > 0, number <= 536_870_911 else {
+                throw WireFormat.Malformed(reason: "invalid field number \(number)")
+            }
             let kind = number < 8 ? kinds[Int(shape) &* 8 &+ Int(number)] : Self.unknown
             switch type {
             case 0:
@@ -148,13 +156,17 @@ enum MessageShape: UInt8 {
             case 2:
                 var length = UInt64(i < end ? b[i] : 0x80)
                 if length < 0x80 { i += 1 } else { length = try WireFormat.readVarint(b, &i, end: end) }
-                guard length <= UInt64(end - i) else { throw WireFormat.Malformed(reason: "length \(length) past the end of the message") }
+                guard length <= UInt64(end - i) else {
+                    throw WireFormat.Malformed(reason: "length \(length) past the end of the message")
+                }
                 let payloadEnd = i + Int(length)
                 if kind >= Self.messageBase {
                     // A resource's object, in the layout every runtime writes: one pass. Tried here only,
                     // never again inside it after a miss, so no byte is walked more than twice.
-                    if kind == Self.messageBase &+ MessageShape.structure.rawValue && shape == MessageShape.resource.rawValue
-                        && canonicalStruct(b, i, payloadEnd, level: level + 1) {
+                    if kind == Self.messageBase &+ MessageShape.structure.rawValue
+                        && shape == MessageShape.resource.rawValue
+                        && canonicalStruct(b, i, payloadEnd, level: level + 1)
+                    {
                         i = payloadEnd
                         continue
                     }
@@ -164,9 +176,11 @@ enum MessageShape: UInt8 {
                             i = payloadEnd
                             continue
                         case .structure(let start) where level + 3 < Self.maxDepth:
-                            stack[depth] = Frame(end: UInt32(truncatingIfNeeded: end), shape: shape, level: UInt8(truncatingIfNeeded: level))
+                            stack[depth] = Frame(
+                                end: UInt32(truncatingIfNeeded: end), shape: shape,
+                                level: UInt8(truncatingIfNeeded: level))
                             depth += 1
-                            level += 3   // the entry, its Value, and the Struct in it
+                            level += 3 // the entry, its Value, and the Struct in it
                             shape = MessageShape.structure.rawValue
                             i = start
                             end = payloadEnd
@@ -177,7 +191,8 @@ enum MessageShape: UInt8 {
                     guard level + 1 < Self.maxDepth else {
                         throw WireFormat.Malformed(reason: "messages nested deeper than \(Self.maxDepth)")
                     }
-                    stack[depth] = Frame(end: UInt32(truncatingIfNeeded: end), shape: shape, level: UInt8(truncatingIfNeeded: level))
+                    stack[depth] = Frame(
+                        end: UInt32(truncatingIfNeeded: end), shape: shape, level: UInt8(truncatingIfNeeded: level))
                     depth += 1
                     level += 1
                     shape = kind &- Self.messageBase
@@ -253,7 +268,9 @@ enum MessageShape: UInt8 {
         while i < end {
             guard b[i] == WireTag.structEntry else { return false }
             i &+= 1
-            guard let entryLength = shortLength(b, &i, end), entryLength <= end &- i, entryLength >= 4 else { return false }
+            guard let entryLength = shortLength(b, &i, end), entryLength <= end &- i, entryLength >= 4 else {
+                return false
+            }
             let entryStart = i
             let e = i &+ entryLength
             guard b[i] == WireTag.structEntry, b[i &+ 1] < 0x80 else { return false }
@@ -270,15 +287,22 @@ enum MessageShape: UInt8 {
                 guard let n = shortLength(b, &s, e), s &+ n == e else { return false }
                 if kind == WireTag.stringValue {
                     // Tags and one-byte lengths are ASCII too: one pass over the entry checks both strings.
-                    guard asciiSpan(raw, entryStart, e) || (isValidUTF8(b, keyStart..<keyEnd) && isValidUTF8(b, s..<e)) else { return false }
+                    guard asciiSpan(raw, entryStart, e) || (isValidUTF8(b, keyStart..<keyEnd) && isValidUTF8(b, s..<e))
+                    else { return false }
                 } else {
-                    guard level &+ 3 < Self.maxDepth, asciiSpan(raw, keyStart, keyEnd) || isValidUTF8(b, keyStart..<keyEnd),
-                          canonicalStruct(b, s, e, level: level &+ 3) else { return false }
+                    guard level &+ 3 < Self.maxDepth,
+                        asciiSpan(raw, keyStart, keyEnd) || isValidUTF8(b, keyStart..<keyEnd),
+                        canonicalStruct(b, s, e, level: level &+ 3)
+                    else { return false }
                 }
             case WireTag.numberValue:
-                guard e &- v == 9, asciiSpan(raw, keyStart, keyEnd) || isValidUTF8(b, keyStart..<keyEnd) else { return false }
+                guard e &- v == 9, asciiSpan(raw, keyStart, keyEnd) || isValidUTF8(b, keyStart..<keyEnd) else {
+                    return false
+                }
             case WireTag.nullValue, WireTag.boolValue:
-                guard e &- v == 2, b[v &+ 1] < 0x80, asciiSpan(raw, keyStart, keyEnd) || isValidUTF8(b, keyStart..<keyEnd) else { return false }
+                guard e &- v == 2, b[v &+ 1] < 0x80,
+                    asciiSpan(raw, keyStart, keyEnd) || isValidUTF8(b, keyStart..<keyEnd)
+                else { return false }
             default:
                 return false
             }
@@ -293,7 +317,9 @@ enum MessageShape: UInt8 {
     /// a scalar leaf is checked here in one step, and a nested object's fields are walked without the
     /// entry and Value frames around them. Anything else is `.other`, for the general walk.
     @inline(__always)
-    private static func leafEntry(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) throws(WireFormat.Malformed) -> Entry {
+    private static func leafEntry(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) throws(WireFormat
+        .Malformed) -> Entry
+    {
         guard end - start >= 4, b[start] == WireTag.structEntry, b[start + 1] < 0x80 else { return .other }
         let key = (start + 2)..<(start + 2 + Int(b[start + 1]))
         let v = key.upperBound
@@ -303,21 +329,28 @@ enum MessageShape: UInt8 {
         let valueKind = b[value]
         let second = b[value + 1]
         // In order of frequency: strings, nested objects, then numbers, booleans and nulls.
-        if valueKind == WireTag.stringValue {                                                        // string_value
+        if valueKind == WireTag.stringValue { // string_value
             guard second < 0x80, value &+ 2 &+ Int(second) == end else { return .other }
             // Tags and one-byte lengths are ASCII too, so an all-ASCII entry holds two valid strings:
             // one pass over the whole entry instead of one per string.
             if isASCII(b, start..<end) { return .leaf }
-            guard isValidUTF8(b, key) else { throw WireFormat.Malformed(reason: "field 1 is a string but not valid UTF-8") }
-            guard isValidUTF8(b, (value + 2)..<end) else { throw WireFormat.Malformed(reason: "field 3 is a string but not valid UTF-8") }
+            guard isValidUTF8(b, key) else {
+                throw WireFormat.Malformed(reason: "field 1 is a string but not valid UTF-8")
+            }
+            guard isValidUTF8(b, (value + 2)..<end) else {
+                throw WireFormat.Malformed(reason: "field 3 is a string but not valid UTF-8")
+            }
             return .leaf
         }
         if valueKind == WireTag.structValue {
             guard second < 0x80, value &+ 2 &+ Int(second) == end else { return .other }
-            guard isValidUTF8(b, key) else { throw WireFormat.Malformed(reason: "field 1 is a string but not valid UTF-8") }
+            guard isValidUTF8(b, key) else {
+                throw WireFormat.Malformed(reason: "field 1 is a string but not valid UTF-8")
+            }
             return .structure(value + 2)
         }
-        let scalar = (valueKind == WireTag.numberValue && end - value == 9)
+        let scalar =
+            (valueKind == WireTag.numberValue && end - value == 9)
             || ((valueKind == WireTag.boolValue || valueKind == WireTag.nullValue) && end - value == 2 && second < 0x80)
         guard scalar else { return .other }
         guard isValidUTF8(b, key) else { throw WireFormat.Malformed(reason: "field 1 is a string but not valid UTF-8") }

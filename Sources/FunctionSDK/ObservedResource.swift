@@ -40,17 +40,28 @@ public struct ObservedResource: Sendable {
     /// The `Ready` condition: `status.conditions[type=Ready]`, the first one listed.
     public var readyCondition: JSON.Object? {
         encoded.withUnsafeBufferPointer { b -> JSON.Object? in
-            guard let status = StructCodec.memberValue("status", b, 0..<b.count).flatMap({ StructCodec.valueField(5, b, $0) }),
-                  let conditions = StructCodec.memberValue("conditions", b, status).flatMap({ StructCodec.valueField(6, b, $0) })
+            guard
+                let status = StructCodec.memberValue("status", b, 0..<b.count).flatMap({
+                    StructCodec.valueField(5, b, $0)
+                }),
+                let conditions = StructCodec.memberValue("conditions", b, status).flatMap({
+                    StructCodec.valueField(6, b, $0)
+                })
             else { return nil }
             var found: JSON.Object?
             var done = false
             try? WireFormat.forEachField(b, in: conditions) { item in
                 guard !done, item.number == 1, item.wireType == .lengthDelimited else { return }
-                guard let type = StructCodec.valueField(5, b, item.range).flatMap({ StructCodec.memberValue("type", b, $0) }),
-                      case .string("Ready")? = try? StructCodec.decodeValue(b, type, depth: 3) else { return }
+                guard
+                    let type = StructCodec.valueField(5, b, item.range).flatMap({
+                        StructCodec.memberValue("type", b, $0)
+                    }),
+                    case .string("Ready")? = try? StructCodec.decodeValue(b, type, depth: 3)
+                else { return }
                 done = true
-                if let s = StructCodec.valueField(5, b, item.range) { found = try StructCodec.decodeStruct(b, s, depth: 3) }
+                if let s = StructCodec.valueField(5, b, item.range) {
+                    found = try StructCodec.decodeStruct(b, s, depth: 3)
+                }
             }
             return found
         }

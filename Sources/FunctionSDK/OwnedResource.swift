@@ -6,7 +6,9 @@ public struct OwnedResource {
     public var ready: Ready
 
     public init(key: Rendered, object: Rendered, ready: Ready) {
-        guard key.isEncodedString, object.isEncodedObject else { preconditionFailure("a composed resource is a string key and an object") }
+        guard key.isEncodedString, object.isEncodedObject else {
+            preconditionFailure("a composed resource is a string key and an object")
+        }
         self.key = key
         self.object = object
         self.ready = ready

@@ -120,7 +120,8 @@ public struct RenderArena {
     /// The bytes of a span made in this render on this thread.
     @inline(__always)
     func bytes(_ span: Rendered.Span) -> UnsafeBufferPointer<UInt8> {
-        precondition(span.generation == generation, "a rendered value was read outside the render (or thread) that made it")
+        precondition(
+            span.generation == generation, "a rendered value was read outside the render (or thread) that made it")
         return UnsafeBufferPointer(start: base + Int(span.start), count: Int(span.count))
     }
 }

@@ -20,13 +20,15 @@ extension Rendered {
         guard kind == .object, count > 0 else { return nil }
         let b = RenderArena.current.pointee.bytes(span)
         guard let p = Self.valueRange(of: parent, b, 0..<b.count), let inner = Self.field(5, b, p),
-              let v = Self.valueRange(of: key, b, inner) else { return nil }
+            let v = Self.valueRange(of: key, b, inner)
+        else { return nil }
         return Self.field(3, b, v)?.count
     }
 
     /// Where the Value of `key` is among the Struct entries in `range` (the last one wins). The
     /// bytes were written by this type, so a plain loop reads them; every read is still bounded.
-    private static func valueRange(of key: String, _ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int>? {
+    private static func valueRange(of key: String, _ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int>?
+    {
         var found: Range<Int>?
         var i = range.lowerBound
         while i < range.upperBound, let entry = lengthDelimited(b, &i, range.upperBound) {
@@ -53,7 +55,9 @@ extension Rendered {
 
     /// Reads one field at `i` whose tag fits in a byte; other wire types are skipped (payload empty).
     /// Nil at the end or on bytes that do not parse.
-    private static func lengthDelimited(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ end: Int) -> (tag: UInt8, payload: Range<Int>)? {
+    private static func lengthDelimited(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ end: Int) -> (
+        tag: UInt8, payload: Range<Int>
+    )? {
         guard i < end, b[i] < 0x80 else { return nil }
         let tag = b[i]
         i += 1
@@ -106,9 +110,15 @@ extension Rendered {
     private static func decodeValue(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ parent: Span) -> Rendered {
         var v = Rendered.null
         try? WireFormat.forEachField(b, in: range) { f in
-            let sub = Span(start: parent.start + UInt32(f.range.lowerBound), count: UInt32(f.range.count), generation: parent.generation)
+            let sub = Span(
+                start: parent.start + UInt32(f.range.lowerBound), count: UInt32(f.range.count),
+                generation: parent.generation)
             switch f.number {
-            case 2: v = .number(Double(bitPattern: UnsafeRawPointer(b.baseAddress! + f.range.lowerBound).loadUnaligned(as: UInt64.self).littleEndian))
+            case 2:
+                v = .number(
+                    Double(
+                        bitPattern: UnsafeRawPointer(b.baseAddress! + f.range.lowerBound).loadUnaligned(as: UInt64.self)
+                            .littleEndian))
             case 3: v = .encodedString(sub)
             case 4: v = .bool(f.varint != 0)
             case 5: v = .encodedObject(sub)

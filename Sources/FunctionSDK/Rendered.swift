@@ -47,14 +47,22 @@ public struct Rendered {
     public static func bool(_ b: Bool) -> Rendered { Rendered(kind: .bool, start: b ? 1 : 0, count: 0, generation: 0) }
     public static func number(_ n: Double) -> Rendered {
         let bits = n.bitPattern
-        return Rendered(kind: .number, start: UInt32(truncatingIfNeeded: bits), count: UInt32(truncatingIfNeeded: bits >> 32), generation: 0)
+        return Rendered(
+            kind: .number, start: UInt32(truncatingIfNeeded: bits), count: UInt32(truncatingIfNeeded: bits >> 32),
+            generation: 0)
     }
     @inline(__always)
-    static func encodedString(_ s: Span) -> Rendered { Rendered(kind: .string, start: s.start, count: s.count, generation: s.generation) }
+    static func encodedString(_ s: Span) -> Rendered {
+        Rendered(kind: .string, start: s.start, count: s.count, generation: s.generation)
+    }
     @inline(__always)
-    static func encodedObject(_ s: Span) -> Rendered { Rendered(kind: .object, start: s.start, count: s.count, generation: s.generation) }
+    static func encodedObject(_ s: Span) -> Rendered {
+        Rendered(kind: .object, start: s.start, count: s.count, generation: s.generation)
+    }
     @inline(__always)
-    static func encodedList(_ s: Span) -> Rendered { Rendered(kind: .list, start: s.start, count: s.count, generation: s.generation) }
+    static func encodedList(_ s: Span) -> Rendered {
+        Rendered(kind: .list, start: s.start, count: s.count, generation: s.generation)
+    }
 
     /// A container's bytes in the arena.
     @inline(__always)
@@ -90,7 +98,8 @@ public struct Rendered {
 
 extension Rendered: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
     ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral,
-    ExpressibleByStringInterpolation {
+    ExpressibleByStringInterpolation
+{
     public init(stringLiteral s: StaticString) { self = Self.string(s) }
     public init(unicodeScalarLiteral s: StaticString) { self = Self.string(s) }
     public init(extendedGraphemeClusterLiteral s: StaticString) { self = Self.string(s) }
@@ -132,7 +141,9 @@ extension Rendered: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Exp
             end = arena.pointee.used
         }
 
-        public mutating func appendLiteral(_ s: StaticString) { s.withUTF8Buffer { append(UnsafeRawBufferPointer($0)) } }
+        public mutating func appendLiteral(_ s: StaticString) {
+            s.withUTF8Buffer { append(UnsafeRawBufferPointer($0)) }
+        }
 
         public mutating func appendInterpolation(_ s: String) {
             // Native strings are contiguous UTF-8: read in place (a `var` copy to call withUTF8 would retain).
@@ -142,7 +153,7 @@ extension Rendered: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Exp
         }
 
         public mutating func appendInterpolation(_ n: Int) {
-            var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)   // 24 bytes: any Int in decimal
+            var digits: (UInt64, UInt64, UInt64) = (0, 0, 0) // 24 bytes: any Int in decimal
             withUnsafeMutableBytes(of: &digits) { buffer in
                 var v = n.magnitude
                 var i = buffer.count
@@ -268,7 +279,9 @@ extension Rendered {
     }
 
     @inline(__always)
-    static func writeEntry(_ key: StaticString, _ v: Rendered, _ vs: Int, _ w: inout ByteWriter, _ arena: UnsafeMutablePointer<RenderArena>) {
+    static func writeEntry(
+        _ key: StaticString, _ v: Rendered, _ vs: Int, _ w: inout ByteWriter, _ arena: UnsafeMutablePointer<RenderArena>
+    ) {
         let kn = key.utf8CodeUnitCount
         w.byte(WireTag.structEntry)
         w.varint(UInt64(1 + WireFormat.varintSize(UInt64(kn)) + kn + 1 + WireFormat.varintSize(UInt64(vs)) + vs))

@@ -28,7 +28,7 @@ public struct RequestView: Sendable {
         var repeated: [Int: [Range<Int>]] = [:]
         try bytes.withUnsafeBufferPointer { buffer in
             try WireFormat.forEachField(buffer, in: 0..<buffer.count) { field in
-                guard field.number <= 9 else { return }   // unknown top-level request fields: not echoed
+                guard field.number <= 9 else { return } // unknown top-level request fields: not echoed
                 guard field.wireType == .lengthDelimited else {
                     throw WireFormat.Malformed(reason: "field \(field.number) has wire type \(field.wireType.rawValue)")
                 }
@@ -39,12 +39,13 @@ public struct RequestView: Sendable {
                 }
                 // What is echoed (desired, context) or quoted (meta.tag) must be well-formed, or
                 // the answer would be unparseable by the caller.
-                let shape: (String, MessageShape)? = switch field.number {
-                case Field.meta: ("meta", .meta)
-                case Field.desired: ("desired", .state)
-                case Field.context: ("context", .structure)
-                default: nil
-                }
+                let shape: (String, MessageShape)? =
+                    switch field.number {
+                    case Field.meta: ("meta", .meta)
+                    case Field.desired: ("desired", .state)
+                    case Field.context: ("context", .structure)
+                    default: nil
+                    }
                 if let (name, shape) = shape {
                     do {
                         try shape.validate(buffer, field.range)

@@ -7,7 +7,9 @@ public enum Response {
     /// A response that copies the request's tag, its whole desired state (unknown protobuf fields
     /// included) and its context, and sets the TTL. A function then changes only what it owns.
     /// `ttlSeconds` 0 leaves `meta.ttl` unset ("no opinion").
-    public static func to(_ request: RunFunctionRequest, ttlSeconds: Int64 = defaultTTLSeconds, ttlNanos: Int32 = 0) -> RunFunctionResponse {
+    public static func to(_ request: RunFunctionRequest, ttlSeconds: Int64 = defaultTTLSeconds, ttlNanos: Int32 = 0)
+        -> RunFunctionResponse
+    {
         var response = RunFunctionResponse()
         response.meta.tag = request.meta.tag
         if ttlSeconds != 0 || ttlNanos != 0 {
@@ -36,7 +38,9 @@ public enum Response {
     }
 
     /// Adds one Fatal result. Crossplane stops the pipeline and applies nothing.
-    public static func fatal(_ response: inout RunFunctionResponse, _ message: String, reason: String? = nil, target: Target? = nil) {
+    public static func fatal(
+        _ response: inout RunFunctionResponse, _ message: String, reason: String? = nil, target: Target? = nil
+    ) {
         var r = Result()
         r.severity = .fatal
         r.message = message

@@ -28,7 +28,9 @@ public struct StateWriter {
         try encode(request: request, framing: (head, field, tail))
     }
 
-    private func encode(request: FunctionRequest, framing: (head: [UInt8], field: Int, tail: [UInt8])?) throws -> [UInt8] {
+    private func encode(request: FunctionRequest, framing: (head: [UInt8], field: Int, tail: [UInt8])?) throws
+        -> [UInt8]
+    {
         let raw = try request.desiredState()
         let composite = try compositeField(raw, request)
         // (A first pipeline step has no earlier resources: no set of keys to build then.)
@@ -48,15 +50,19 @@ public struct StateWriter {
         for u in raw.unknown { total += u.count }
         for r in owned {
             let structure = r.object.structBytes.count
-            let resource = 1 + WireFormat.varintSize(UInt64(structure)) + structure + (r.ready != .unspecified ? 1 + WireFormat.varintSize(UInt64(r.ready.rawValue)) : 0)
+            let resource =
+                1 + WireFormat.varintSize(UInt64(structure)) + structure
+                + (r.ready != .unspecified ? 1 + WireFormat.varintSize(UInt64(r.ready.rawValue)) : 0)
             let kn = r.key.encodedCount
-            let entry = 1 + WireFormat.varintSize(UInt64(kn)) + kn + 1 + WireFormat.varintSize(UInt64(resource)) + resource
+            let entry =
+                1 + WireFormat.varintSize(UInt64(kn)) + kn + 1 + WireFormat.varintSize(UInt64(resource)) + resource
             layout.append((structure, resource, entry))
             total += 1 + WireFormat.varintSize(UInt64(entry)) + entry
         }
 
         let bytes = request.view.bytes
-        let size = framing.map { $0.head.count + 1 + WireFormat.varintSize(UInt64(total)) + total + $0.tail.count } ?? total
+        let size =
+            framing.map { $0.head.count + 1 + WireFormat.varintSize(UInt64(total)) + total + $0.tail.count } ?? total
         let out = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
             let base = buffer.baseAddress!
             var w = ByteWriter(base)

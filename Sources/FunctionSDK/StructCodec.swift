@@ -48,7 +48,9 @@ public enum StructCodec {
 
     /// `memberValue` for a key given as UTF-8 bytes: keys are compared by length, then by memcmp
     /// (comparing each entry's bytes with a String's UTF-8 view cost more than finding the entries).
-    static func memberValue(_ key: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int>? {
+    static func memberValue(_ key: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>)
+        -> Range<Int>?
+    {
         var found: Range<Int>?
         try? WireFormat.forEachField(b, in: range) { f in
             guard f.number == 1, f.wireType == .lengthDelimited else { return }
@@ -57,7 +59,9 @@ public enum StructCodec {
                 guard e.wireType == .lengthDelimited else { return }
                 if e.number == 1 { k = e.range } else if e.number == 2 { v = e.range }
             }
-            if let k, k.count == key.count, k.isEmpty || memcmp(b.baseAddress! + k.lowerBound, key.baseAddress!, k.count) == 0 {
+            if let k, k.count == key.count,
+                k.isEmpty || memcmp(b.baseAddress! + k.lowerBound, key.baseAddress!, k.count) == 0
+            {
                 found = v ?? (k.upperBound..<k.upperBound)
             }
         }
@@ -85,7 +89,8 @@ public enum StructCodec {
                 var bits: UInt64 = 0
                 for i in 0..<8 { bits |= UInt64(b[f.range.lowerBound + i]) << (8 * UInt64(i)) }
                 v = .number(Double(bitPattern: bits))
-            case (3, .lengthDelimited): v = .string(String(decoding: UnsafeBufferPointer(rebasing: b[f.range]), as: UTF8.self))
+            case (3, .lengthDelimited):
+                v = .string(String(decoding: UnsafeBufferPointer(rebasing: b[f.range]), as: UTF8.self))
             case (4, .varint): v = .bool(f.varint != 0)
             case (5, .lengthDelimited): v = .object(try decodeStruct(b, f.range, depth: depth + 1))
             case (6, .lengthDelimited):
@@ -171,7 +176,7 @@ public enum StructCodec {
 
     /// Writes the Struct payload whose sizes `structSize` recorded, starting at `cursor`.
     static func writeStruct(_ o: JSON.Object, _ sizes: [Int], _ cursor: inout Int, _ w: inout ByteWriter) {
-        cursor += 1   // this struct's own slot
+        cursor += 1 // this struct's own slot
         o.entries.withUnsafeBufferPointer { entries in
             for i in entries.indices {
                 let kn = entries[i].key.utf8.count

@@ -23,7 +23,8 @@ public enum WireFormat {
     }
 
     @inline(__always)
-    public static func readVarint(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, end: Int) throws(Malformed) -> UInt64 {
+    public static func readVarint(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, end: Int) throws(Malformed) -> UInt64
+    {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
@@ -39,8 +40,10 @@ public enum WireFormat {
     }
 
     /// Calls `body` for every field in `range` of `buffer`, in order.
-    public static func forEachField(_ buffer: UnsafeBufferPointer<UInt8>, in range: Range<Int>,
-                                    _ body: (Field) throws -> Void) throws {
+    public static func forEachField(
+        _ buffer: UnsafeBufferPointer<UInt8>, in range: Range<Int>,
+        _ body: (Field) throws -> Void
+    ) throws {
         var i = range.lowerBound
         let end = range.upperBound
         while i < end {
@@ -66,7 +69,9 @@ public enum WireFormat {
                 i += 4
             case .lengthDelimited:
                 let length = try readVarint(buffer, &i, end: end)
-                guard length <= UInt64(end - i) else { throw Malformed(reason: "length \(length) past the end of the message") }
+                guard length <= UInt64(end - i) else {
+                    throw Malformed(reason: "length \(length) past the end of the message")
+                }
                 field.range = i..<(i + Int(length))
                 i += Int(length)
             }
@@ -95,14 +100,16 @@ public enum WireFormat {
 
     /// A length-delimited field: tag, length, payload.
     @inline(__always)
-    public static func appendField<C: Collection>(_ number: Int, _ payload: C, to out: inout [UInt8]) where C.Element == UInt8 {
+    public static func appendField<C: Collection>(_ number: Int, _ payload: C, to out: inout [UInt8])
+    where C.Element == UInt8 {
         appendTag(number, .lengthDelimited, to: &out)
         appendVarint(UInt64(payload.count), to: &out)
         out.append(contentsOf: payload)
     }
 
     /// A `map<string, bytes-or-message>` entry as field `number`: key in field 1, value in field 2.
-    public static func appendMapEntry<C: Collection>(_ number: Int, key: String, value: C, to out: inout [UInt8]) where C.Element == UInt8 {
+    public static func appendMapEntry<C: Collection>(_ number: Int, key: String, value: C, to out: inout [UInt8])
+    where C.Element == UInt8 {
         let k = key.utf8.count
         let entrySize = 1 + varintSize(UInt64(k)) + k + 1 + varintSize(UInt64(value.count)) + value.count
         appendTag(number, .lengthDelimited, to: &out)

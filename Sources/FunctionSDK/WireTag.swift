@@ -7,12 +7,12 @@ enum WireTag {
     static let entryKey: UInt8 = 0x0a
     static let entryValue: UInt8 = 0x12
     // google.protobuf.Value: one of these.
-    static let nullValue: UInt8 = 0x08     // 1, varint
-    static let numberValue: UInt8 = 0x11   // 2, fixed64
-    static let stringValue: UInt8 = 0x1a   // 3, bytes
-    static let boolValue: UInt8 = 0x20     // 4, varint
-    static let structValue: UInt8 = 0x2a   // 5, message
-    static let listValue: UInt8 = 0x32     // 6, message
+    static let nullValue: UInt8 = 0x08 // 1, varint
+    static let numberValue: UInt8 = 0x11 // 2, fixed64
+    static let stringValue: UInt8 = 0x1a // 3, bytes
+    static let boolValue: UInt8 = 0x20 // 4, varint
+    static let structValue: UInt8 = 0x2a // 5, message
+    static let listValue: UInt8 = 0x32 // 6, message
     // google.protobuf.ListValue: `repeated Value values = 1`.
     static let listItem: UInt8 = 0x0a
     // State: `Resource composite = 1`, `map<string, Resource> resources = 2`.

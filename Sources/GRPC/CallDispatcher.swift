@@ -38,8 +38,10 @@ public final class CallDispatcher: StreamHandler {
     private var pending: [UInt32: Pending] = [:]
     private var deadlines: [UInt32: UInt64] = [:]
 
-    static let responseHeaders = [HeaderField(":status", "200"), HeaderField("content-type", "application/grpc"),
-                                  HeaderField("grpc-accept-encoding", "gzip,identity")]
+    static let responseHeaders = [
+        HeaderField(":status", "200"), HeaderField("content-type", "application/grpc"),
+        HeaderField("grpc-accept-encoding", "gzip,identity"),
+    ]
     static let gzipResponseHeaders = responseHeaders + [HeaderField("grpc-encoding", "gzip")]
     static let okTrailers = [HeaderField("grpc-status", "0")]
     /// HPACK memo slots of the three lists above: they go out on every call.
@@ -105,7 +107,8 @@ public final class CallDispatcher: StreamHandler {
     private func start(stream: UInt32, head: RequestHead, endStream: Bool, connection: ServerConnection, now: UInt64) {
         switch RequestPlan.make(head, endStream: endStream, router: router, options: options, now: now) {
         case .http(let status, let body, let grpcStatus):
-            let p = Pending.http(status: status, body: body, head: head.method == "HEAD", grpcStatus: grpcStatus, started: now)
+            let p = Pending.http(
+                status: status, body: body, head: head.method == "HEAD", grpcStatus: grpcStatus, started: now)
             if endStream {
                 sendHTTP(stream, p, connection: connection)
             } else {
@@ -113,21 +116,27 @@ public final class CallDispatcher: StreamHandler {
                 deadlines[stream] = now &+ options.maxRequestNanos
             }
         case .malformedTimeout(let message):
-            connection.sendHeaders(stream: stream, fields: [
-                HeaderField(":status", "400"), HeaderField("content-type", "application/grpc"),
-                HeaderField("grpc-status", "13"), HeaderField("grpc-message", PercentEncoding.encode(message)),
-            ], endStream: true)
+            connection.sendHeaders(
+                stream: stream,
+                fields: [
+                    HeaderField(":status", "400"), HeaderField("content-type", "application/grpc"),
+                    HeaderField("grpc-status", "13"), HeaderField("grpc-message", PercentEncoding.encode(message)),
+                ], endStream: true)
             options.onCallFinished?(head.path, .internalError, 0)
         case .reject(let status):
             trailersOnly(stream, status, path: head.path, connection: connection, started: now, now: now)
         case .streaming(let handler, let context):
-            pending[stream] = .stream(StreamCall(handler: handler, context: context,
-                                                 deframer: MessageDeframer(limit: options.maxReceiveMessageSize, allowsMultiple: true),
-                                                 started: now))
+            pending[stream] = .stream(
+                StreamCall(
+                    handler: handler, context: context,
+                    deframer: MessageDeframer(limit: options.maxReceiveMessageSize, allowsMultiple: true),
+                    started: now))
             deadlines[stream] = context.deadline ?? (now &+ options.maxRequestNanos)
         case .unary(let handler, let context, let gzip, let acceptsGzip):
-            pending[stream] = .call(Call(handler: handler, context: context, deframer: MessageDeframer(limit: options.maxReceiveMessageSize),
-                                         started: now, gzip: gzip, acceptsGzip: acceptsGzip))
+            pending[stream] = .call(
+                Call(
+                    handler: handler, context: context, deframer: MessageDeframer(limit: options.maxReceiveMessageSize),
+                    started: now, gzip: gzip, acceptsGzip: acceptsGzip))
             deadlines[stream] = context.deadline ?? (now &+ options.maxRequestNanos)
         }
     }
@@ -167,7 +176,8 @@ public final class CallDispatcher: StreamHandler {
                 if !bytes.isEmpty { try call.deframer.append(bytes) }
             } catch {
                 deadlines[stream] = nil
-                trailersOnly(stream, error.status, path: context.path, connection: connection, started: started, now: now)
+                trailersOnly(
+                    stream, error.status, path: context.path, connection: connection, started: started, now: now)
                 return
             }
             guard endStream else {
@@ -177,27 +187,35 @@ public final class CallDispatcher: StreamHandler {
             }
             deadlines[stream] = nil
             guard var message = call.deframer.message, !call.deframer.isPartial else {
-                let text = call.deframer.isPartial ? "grpc: unexpected EOF"
+                let text =
+                    call.deframer.isPartial
+                    ? "grpc: unexpected EOF"
                     : "grpc: cardinality violation: received no request message"
-                trailersOnly(stream, Status(.internalError, text), path: context.path, connection: connection,
-                             started: started, now: now)
+                trailersOnly(
+                    stream, Status(.internalError, text), path: context.path, connection: connection,
+                    started: started, now: now)
                 return
             }
             if call.deframer.compressed {
                 guard call.gzip else {
-                    trailersOnly(stream, Status(.internalError, "grpc: compressed flag set with identity or empty encoding"),
-                                 path: context.path, connection: connection, started: started, now: now)
+                    trailersOnly(
+                        stream, Status(.internalError, "grpc: compressed flag set with identity or empty encoding"),
+                        path: context.path, connection: connection, started: started, now: now)
                     return
                 }
                 do {
                     message = try Gzip.decompress(message, limit: options.maxReceiveMessageSize)
                 } catch {
-                    let status = switch error {
-                    case .tooLarge(let n):
-                        Status(.resourceExhausted, "grpc: message after decompression larger than max (\(n) vs. \(options.maxReceiveMessageSize))")
-                    case .corrupt(let why):
-                        Status(.internalError, "grpc: failed to decompress the received message: \(why)")
-                    }
+                    let status =
+                        switch error {
+                        case .tooLarge(let n):
+                            Status(
+                                .resourceExhausted,
+                                "grpc: message after decompression larger than max (\(n) vs. \(options.maxReceiveMessageSize))"
+                            )
+                        case .corrupt(let why):
+                            Status(.internalError, "grpc: failed to decompress the received message: \(why)")
+                        }
                     trailersOnly(stream, status, path: context.path, connection: connection, started: started, now: now)
                     return
                 }
@@ -206,20 +224,26 @@ public final class CallDispatcher: StreamHandler {
         }
     }
 
-    private func receiveStream(_ stream: UInt32, _ call: inout StreamCall, bytes: [UInt8], endStream: Bool,
-                               connection: ServerConnection, now: UInt64) {
+    private func receiveStream(
+        _ stream: UInt32, _ call: inout StreamCall, bytes: [UInt8], endStream: Bool,
+        connection: ServerConnection, now: UInt64
+    ) {
         var failure: Status?
         do {
             if !bytes.isEmpty { try call.deframer.append(bytes) }
             for m in call.deframer.takeMessages() {
-                if m.compressed { throw Status(.internalError, "grpc: compressed flag set with identity or empty encoding") }
+                if m.compressed {
+                    throw Status(.internalError, "grpc: compressed flag set with identity or empty encoding")
+                }
                 let response = try call.handler(m.bytes, call.context)
                 if !call.headersSent {
-                    connection.sendHeaders(stream: stream, fields: Self.responseHeaders, endStream: false, memo: Memo.responseHeaders)
+                    connection.sendHeaders(
+                        stream: stream, fields: Self.responseHeaders, endStream: false, memo: Memo.responseHeaders)
                     call.headersSent = true
                 }
-                connection.sendData(stream: stream, prefix: Self.prefix(length: response.count, compressed: false),
-                                    bytes: response, endStream: false)
+                connection.sendData(
+                    stream: stream, prefix: Self.prefix(length: response.count, compressed: false),
+                    bytes: response, endStream: false)
             }
         } catch let status as Status {
             failure = status
@@ -238,18 +262,23 @@ public final class CallDispatcher: StreamHandler {
         if failure == nil && call.deframer.isPartial { status = Status(.internalError, "grpc: unexpected EOF") }
         if call.headersSent {
             var trailers = [HeaderField("grpc-status", String(status.code.rawValue))]
-            if !status.message.isEmpty { trailers.append(HeaderField("grpc-message", PercentEncoding.encode(status.message))) }
+            if !status.message.isEmpty {
+                trailers.append(HeaderField("grpc-message", PercentEncoding.encode(status.message)))
+            }
             connection.sendTrailers(stream: stream, fields: trailers)
             options.onCallFinished?(call.context.path, status.code, now &- call.started)
         } else {
-            trailersOnly(stream, status, path: call.context.path, connection: connection, started: call.started, now: now)
+            trailersOnly(
+                stream, status, path: call.context.path, connection: connection, started: call.started, now: now)
         }
     }
 
     /// The gRPC message prefix: compressed flag, then the length as 4 bytes big-endian.
     static func prefix(length n: Int, compressed: Bool) -> [UInt8] {
-        [compressed ? 1 : 0, UInt8(truncatingIfNeeded: n >> 24), UInt8(truncatingIfNeeded: n >> 16),
-         UInt8(truncatingIfNeeded: n >> 8), UInt8(truncatingIfNeeded: n)]
+        [
+            compressed ? 1 : 0, UInt8(truncatingIfNeeded: n >> 24), UInt8(truncatingIfNeeded: n >> 16),
+            UInt8(truncatingIfNeeded: n >> 8), UInt8(truncatingIfNeeded: n),
+        ]
     }
 
     private func run(_ stream: UInt32, call: Call, message: [UInt8], connection: ServerConnection, now: UInt64) {
@@ -262,24 +291,29 @@ public final class CallDispatcher: StreamHandler {
             return
         } catch {
             options.onHandlerError?("\(context.path): \(type(of: error))")
-            trailersOnly(stream, Status(.unknown, "internal error in the function"), path: context.path,
-                         connection: connection, started: started, now: now)
+            trailersOnly(
+                stream, Status(.unknown, "internal error in the function"), path: context.path,
+                connection: connection, started: started, now: now)
             return
         }
         let compress = call.acceptsGzip && options.compressionThreshold.map { response.count >= $0 } == true
         if compress { response = Gzip.compress(response) }
-        connection.sendHeaders(stream: stream, fields: compress ? Self.gzipResponseHeaders : Self.responseHeaders, endStream: false,
-                               memo: compress ? Memo.gzipResponseHeaders : Memo.responseHeaders)
+        connection.sendHeaders(
+            stream: stream, fields: compress ? Self.gzipResponseHeaders : Self.responseHeaders, endStream: false,
+            memo: compress ? Memo.gzipResponseHeaders : Memo.responseHeaders)
         // The 5-byte prefix goes beside the message rather than in a copy of it.
-        connection.sendData(stream: stream, prefix: Self.prefix(length: response.count, compressed: compress),
-                            bytes: response, endStream: false)
+        connection.sendData(
+            stream: stream, prefix: Self.prefix(length: response.count, compressed: compress),
+            bytes: response, endStream: false)
         connection.sendTrailers(stream: stream, fields: Self.okTrailers, memo: Memo.okTrailers)
         options.onCallFinished?(context.path, .ok, now &- started)
     }
 
     /// One HEADERS frame with END_STREAM carrying the status (no message was sent).
-    private func trailersOnly(_ stream: UInt32, _ status: Status, extra: [HeaderField] = [], path: String,
-                              connection: ServerConnection, started: UInt64, now: UInt64) {
+    private func trailersOnly(
+        _ stream: UInt32, _ status: Status, extra: [HeaderField] = [], path: String,
+        connection: ServerConnection, started: UInt64, now: UInt64
+    ) {
         forget(stream)
         deadlines[stream] = nil
         var fields = Self.responseHeaders

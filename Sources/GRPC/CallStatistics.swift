@@ -3,7 +3,9 @@ import Synchronization
 /// Finished calls by method and status, and a latency histogram per method, across event loops.
 /// Methods a client invents are counted under one label, so a peer cannot grow the label set.
 public final class CallStatistics: Sendable {
-    public static let bucketSeconds: [Double] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]
+    public static let bucketSeconds: [Double] = [
+        0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1,
+    ]
 
     struct Histogram {
         var buckets = [Int](repeating: 0, count: CallStatistics.bucketSeconds.count)
@@ -81,7 +83,8 @@ public final class CallStatistics: Sendable {
         out += "# TYPE function_secrets_grpc_requests_total counter\n"
         for method in s.counts.keys.sorted() {
             for (code, n) in s.counts[method]!.sorted(by: { $0.key < $1.key }) {
-                out += "function_secrets_grpc_requests_total{method=\"\(method)\",code=\"\(StatusCode(rawValue: code))\"} \(n)\n"
+                out +=
+                    "function_secrets_grpc_requests_total{method=\"\(method)\",code=\"\(StatusCode(rawValue: code))\"} \(n)\n"
             }
         }
         out += "# HELP function_secrets_grpc_request_duration_seconds Time from a call's headers to its answer.\n"
@@ -89,10 +92,13 @@ public final class CallStatistics: Sendable {
         for method in s.latency.keys.sorted() {
             let h = s.latency[method]!
             for (i, le) in Self.bucketSeconds.enumerated() {
-                out += "function_secrets_grpc_request_duration_seconds_bucket{method=\"\(method)\",le=\"\(le)\"} \(h.buckets[i])\n"
+                out +=
+                    "function_secrets_grpc_request_duration_seconds_bucket{method=\"\(method)\",le=\"\(le)\"} \(h.buckets[i])\n"
             }
-            out += "function_secrets_grpc_request_duration_seconds_bucket{method=\"\(method)\",le=\"+Inf\"} \(h.count)\n"
-            out += "function_secrets_grpc_request_duration_seconds_sum{method=\"\(method)\"} \(Double(h.sumNanos) / 1e9)\n"
+            out +=
+                "function_secrets_grpc_request_duration_seconds_bucket{method=\"\(method)\",le=\"+Inf\"} \(h.count)\n"
+            out +=
+                "function_secrets_grpc_request_duration_seconds_sum{method=\"\(method)\"} \(Double(h.sumNanos) / 1e9)\n"
             out += "function_secrets_grpc_request_duration_seconds_count{method=\"\(method)\"} \(h.count)\n"
         }
         return out

@@ -12,7 +12,7 @@ public enum Gzip {
     /// Several gzip members in a row are inflated one after the other, as Go's reader does.
     public static func decompress(_ input: [UInt8], limit: Int) throws(Failure) -> [UInt8] {
         guard !input.isEmpty else { throw .corrupt("unexpected end of gzip data") }
-        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)   // zlib keeps its address
+        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1) // zlib keeps its address
         stream.initialize(to: z_stream())
         defer {
             inflateEnd(stream)

@@ -20,7 +20,9 @@ public enum HealthService {
             }
             let n = Int(request[i])
             i += 1
-            guard i + n <= request.count else { throw Status(.internalError, "grpc: failed to unmarshal the received message") }
+            guard i + n <= request.count else {
+                throw Status(.internalError, "grpc: failed to unmarshal the received message")
+            }
             service = String(decoding: request[i..<(i + n)], as: UTF8.self)
             i += n
         }

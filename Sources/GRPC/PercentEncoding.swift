@@ -26,7 +26,8 @@ public enum PercentEncoding {
         var i = 0
         while i < bytes.count {
             if bytes[i] == UInt8(ascii: "%"), i + 2 < bytes.count,
-               let h = hexValue(bytes[i + 1]), let l = hexValue(bytes[i + 2]) {
+                let h = hexValue(bytes[i + 1]), let l = hexValue(bytes[i + 2])
+            {
                 out.append(h << 4 | l)
                 i += 3
             } else {

@@ -89,8 +89,12 @@ public struct ReflectionService: Sendable {
         let full = prefix + name
         symbols.insert(full)
         for (n, v) in fs {
-            if kind == 4 && (n == 3 || n == 4) { collect(kind: n == 3 ? 4 : 5, Array(v), prefix: full + ".", into: &symbols) }
-            if kind == 6 && n == 2, let m = fields(Array(v)).first(where: { $0.0 == 1 }) { symbols.insert(full + "." + string(m.1)) }
+            if kind == 4 && (n == 3 || n == 4) {
+                collect(kind: n == 3 ? 4 : 5, Array(v), prefix: full + ".", into: &symbols)
+            }
+            if kind == 6 && n == 2, let m = fields(Array(v)).first(where: { $0.0 == 1 }) {
+                symbols.insert(full + "." + string(m.1))
+            }
         }
     }
 
@@ -127,7 +131,7 @@ public struct ReflectionService: Sendable {
         field(2, request)
         func respond(with list: [File]) { field(4, list.flatMap { message(1, $0.bytes) }) }
         func notFound(_ what: String) {
-            var e: [UInt8] = [0x08, 5]   // error_code NOT_FOUND
+            var e: [UInt8] = [0x08, 5] // error_code NOT_FOUND
             e += message(2, Array(what.utf8))
             field(7, e)
         }

@@ -101,7 +101,9 @@ public struct Decoder: Sendable {
         return (name, name.utf8.count)
     }
 
-    private mutating func literalName(_ bytes: UnsafeBufferPointer<UInt8>, index: inout Int, prefixBits: Int) throws -> (String, Int) {
+    private mutating func literalName(_ bytes: UnsafeBufferPointer<UInt8>, index: inout Int, prefixBits: Int) throws
+        -> (String, Int)
+    {
         let nameIndex = try IntegerCoding.decode(bytes, index: &index, prefixBits: prefixBits)
         if nameIndex == 0 { return try string(bytes, index: &index) }
         return try lookupName(nameIndex)
@@ -120,8 +122,10 @@ public struct Decoder: Sendable {
         }
         let remember = length > 0 && length <= Self.recentHuffmanMaxLength
         if remember {
-            for e in recentHuffman where e.raw.count == length
-                && e.raw.withUnsafeBytes({ memcmp($0.baseAddress!, raw.baseAddress!, length) == 0 }) {
+            for e in recentHuffman
+            where e.raw.count == length
+                && e.raw.withUnsafeBytes({ memcmp($0.baseAddress!, raw.baseAddress!, length) == 0 })
+            {
                 return (e.text, e.count)
             }
         }
@@ -140,7 +144,10 @@ public struct Decoder: Sendable {
         return (text, scratch.count)
     }
 
-    private func emit(_ name: String, _ value: String, octets: Int?, neverIndexed: Bool, into out: inout DecodedBlock, count: inout Int) {
+    private func emit(
+        _ name: String, _ value: String, octets: Int?, neverIndexed: Bool, into out: inout DecodedBlock,
+        count: inout Int
+    ) {
         let size = octets ?? (name.utf8.count + value.utf8.count + 32)
         out.listSize += size
         count += 1

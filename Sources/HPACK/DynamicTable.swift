@@ -7,7 +7,7 @@ struct DynamicTable {
         var size: Int
     }
 
-    private(set) var entries: [Entry] = []   // oldest first
+    private(set) var entries: [Entry] = [] // oldest first
     private(set) var size = 0
     private(set) var maxSize: Int
     /// Changes whenever an entry is added or evicted or the size changes: an encoding made at one

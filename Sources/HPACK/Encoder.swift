@@ -73,7 +73,8 @@ public struct Encoder: Sendable {
             IntegerCoding.encode(m.index + StaticTable.entries.count, prefixBits: 7, flags: 0x80, into: &out)
             return
         }
-        let nameIndex = StaticTable.nameIndex[field.name] ?? dynamicMatch.map { $0.index + StaticTable.entries.count } ?? 0
+        let nameIndex =
+            StaticTable.nameIndex[field.name] ?? dynamicMatch.map { $0.index + StaticTable.entries.count } ?? 0
         if field.neverIndexed {
             IntegerCoding.encode(nameIndex, prefixBits: 4, flags: 0x10, into: &out)
         } else if indexedNames.contains(field.name) && field.size <= table.maxSize {

@@ -2,15 +2,15 @@
 /// Appendix B (at most one symbol completes per nibble, since the shortest code has 5 bits).
 public enum Huffman {
     private struct Transition {
-        var next: UInt8      // internal node to continue from
-        var symbol: UInt8    // valid when emits
+        var next: UInt8 // internal node to continue from
+        var symbol: UInt8 // valid when emits
         var emits: Bool
-        var fails: Bool      // EOS reached
+        var fails: Bool // EOS reached
     }
 
     private struct Machine {
-        var transitions: [Transition]   // node * 16 + nibble
-        var accepting: [Bool]           // node is on the all-ones path at depth <= 7
+        var transitions: [Transition] // node * 16 + nibble
+        var accepting: [Bool] // node is on the all-ones path at depth <= 7
 
         init() {
             // Tree: children >= 0 are internal nodes, < 0 are leaves -(symbol + 1).

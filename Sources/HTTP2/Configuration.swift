@@ -47,7 +47,7 @@ public struct Configuration: Sendable {
     /// The final GOAWAY of a drain follows the ACK of our PING, or this long after the first GOAWAY.
     public var drainPingTimeoutNanos: UInt64 = 5_000_000_000
     /// Closed streams remembered to tell "closed" from "never opened": a frame on the first is a
-/// stream or connection error by how it closed, on the second a connection error.
+    /// stream or connection error by how it closed, on the second a connection error.
     public var closedStreamMemory = 128
 
     public init() {}

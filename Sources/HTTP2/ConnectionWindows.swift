@@ -38,7 +38,9 @@ struct ConnectionWindows {
     /// A WINDOW_UPDATE for the connection.
     mutating func peerGranted(_ increment: Int) throws(ProtocolViolation) {
         if increment == 0 { throw .connection(.protocolError, "WINDOW_UPDATE of 0 on the connection") }
-        if send + increment > FrameWriter.maxWindow { throw .connection(.flowControlError, "connection window above 2^31-1") }
+        if send + increment > FrameWriter.maxWindow {
+            throw .connection(.flowControlError, "connection window above 2^31-1")
+        }
         send += increment
     }
 }

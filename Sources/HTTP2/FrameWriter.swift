@@ -57,7 +57,9 @@ public enum FrameWriter {
     }
 
     /// A header block split into HEADERS + CONTINUATION frames no larger than `maxFrameSize`.
-    public static func headerBlock(stream: UInt32, block: [UInt8], endStream: Bool, maxFrameSize: Int, into out: inout [UInt8]) {
+    public static func headerBlock(
+        stream: UInt32, block: [UInt8], endStream: Bool, maxFrameSize: Int, into out: inout [UInt8]
+    ) {
         var offset = 0
         var first = true
         repeat {

@@ -26,14 +26,17 @@ struct GlitchBudget {
         let elapsed = Double(now &- refilledAt) / 1e9
         refilledAt = now
         tokens = min(burst, tokens + elapsed * refillPerSecond) - 1
-        if tokens < 0 { throw .connection(.enhanceYourCalm, "too many resets, errors or control frames", .glitchBudget) }
+        if tokens < 0 {
+            throw .connection(.enhanceYourCalm, "too many resets, errors or control frames", .glitchBudget)
+        }
     }
 
     /// Counts a frame we must send because the peer asked (an ACK) or erred (a reset).
     mutating func controlFrameQueued() throws(ProtocolViolation) {
         queuedControlFrames += 1
         if queuedControlFrames > maxQueuedControlFrames {
-            throw .connection(.enhanceYourCalm, "too many control frames queued while the peer does not read", .glitchBudget)
+            throw .connection(
+                .enhanceYourCalm, "too many control frames queued while the peer does not read", .glitchBudget)
         }
     }
 

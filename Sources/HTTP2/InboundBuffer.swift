@@ -29,7 +29,9 @@ struct InboundBuffer {
     mutating func fill(_ count: Int, with read: (UnsafeMutableRawBufferPointer) -> Int) -> Int {
         makeRoom(count)
         let start = end
-        let n = bytes.withUnsafeMutableBytes { raw in read(UnsafeMutableRawBufferPointer(rebasing: raw[start..<(start + count)])) }
+        let n = bytes.withUnsafeMutableBytes { raw in
+            read(UnsafeMutableRawBufferPointer(rebasing: raw[start..<(start + count)]))
+        }
         guard n > 0 else { return n }
         precondition(n <= count, "read past the room it was given")
         end += n
@@ -44,11 +46,14 @@ struct InboundBuffer {
         let b = offset
         let length = Int(bytes[b]) << 16 | Int(bytes[b + 1]) << 8 | Int(bytes[b + 2])
         // We never raise SETTINGS_MAX_FRAME_SIZE above its initial 16384.
-        if length > 16384 { throw .connection(.frameSizeError, "frame of \(length) octets exceeds SETTINGS_MAX_FRAME_SIZE") }
+        if length > 16384 {
+            throw .connection(.frameSizeError, "frame of \(length) octets exceeds SETTINGS_MAX_FRAME_SIZE")
+        }
         guard available >= 9 + length else { return nil }
         offset += 9 + length
-        return Frame(type: FrameType(rawValue: bytes[b + 3]), flags: bytes[b + 4], stream: uint32(at: b + 5) & 0x7fff_ffff,
-                     start: b + 9, length: length)
+        return Frame(
+            type: FrameType(rawValue: bytes[b + 3]), flags: bytes[b + 4], stream: uint32(at: b + 5) & 0x7fff_ffff,
+            start: b + 9, length: length)
     }
 
     /// One frame: its header, and where its payload is in `bytes`.
@@ -71,7 +76,9 @@ struct InboundBuffer {
             end = 0
         } else if offset > 65536 || end + count > bytes.count {
             let start = offset, n = end - offset
-            bytes.withUnsafeMutableBytes { raw in raw.baseAddress!.copyMemory(from: raw.baseAddress! + start, byteCount: n) }
+            bytes.withUnsafeMutableBytes { raw in
+                raw.baseAddress!.copyMemory(from: raw.baseAddress! + start, byteCount: n)
+            }
             end = n
             offset = 0
         }

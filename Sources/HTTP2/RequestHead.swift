@@ -99,8 +99,9 @@ enum RequestValidator {
         if p.isEmpty { throw .emptyPath }
         if p.utf8.first != UInt8(ascii: "/") && !(p == "*" && m == "OPTIONS") { throw .emptyPath }
         if let h = host, let a = authority, a != h { throw .hostMismatch }
-        return RequestHead(method: m, scheme: s, path: p, authority: authority ?? host, fields: regular,
-                           contentLength: contentLength, repeatedAuthority: hostCount > 1)
+        return RequestHead(
+            method: m, scheme: s, path: p, authority: authority ?? host, fields: regular,
+            contentLength: contentLength, repeatedAuthority: hostCount > 1)
     }
 
     static func validateTrailers(_ fields: [HeaderField]) throws(MalformedReason) {
@@ -123,7 +124,8 @@ enum RequestValidator {
 
     private static func checkValue(_ f: HeaderField) throws(MalformedReason) {
         let v = f.value.utf8
-        let clean = v.withContiguousStorageIfAvailable(hasNoNULCRLF) ?? !v.contains { $0 == 0 || $0 == 0x0a || $0 == 0x0d }
+        let clean =
+            v.withContiguousStorageIfAvailable(hasNoNULCRLF) ?? !v.contains { $0 == 0 || $0 == 0x0a || $0 == 0x0d }
         if !clean { throw .invalidFieldValue(f.name) }
         if let first = v.first, first == 0x20 || first == 0x09 { throw .invalidFieldValue(f.name) }
         if let last = v.last, last == 0x20 || last == 0x09 { throw .invalidFieldValue(f.name) }
@@ -140,7 +142,9 @@ enum RequestValidator {
             let raw = UnsafeRawPointer(base)
             while i + 8 <= b.count {
                 let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                if hasZeroByte(w) || hasZeroByte(w ^ 0x0a0a_0a0a_0a0a_0a0a) || hasZeroByte(w ^ 0x0d0d_0d0d_0d0d_0d0d) { return false }
+                if hasZeroByte(w) || hasZeroByte(w ^ 0x0a0a_0a0a_0a0a_0a0a) || hasZeroByte(w ^ 0x0d0d_0d0d_0d0d_0d0d) {
+                    return false
+                }
                 i += 8
             }
         }

@@ -5,8 +5,10 @@ extension ServerConnection {
     /// the client opens meanwhile are still served; once the PING is acknowledged (or after
     /// `pingTimeout`), GOAWAY with the highest stream id actually received. Streams above it are
     /// ignored; streams at or below it finish. `debug` goes out as the GOAWAY's debug data.
-    public func beginGracefulShutdown(now: UInt64, debug: String, reason: CloseReason = .shutdown,
-                                      pingTimeout: UInt64 = 1_000_000_000) {
+    public func beginGracefulShutdown(
+        now: UInt64, debug: String, reason: CloseReason = .shutdown,
+        pingTimeout: UInt64 = 1_000_000_000
+    ) {
         guard !isClosing, goAwayLastStream == nil, shutdownPingSentAt == nil else { return }
         self.now = now
         if closeReason == nil { closeReason = reason }
@@ -59,19 +61,24 @@ extension ServerConnection {
             return
         }
         if maxAgeNanos > 0 && shutdownPingSentAt == nil && goAwayLastStream == nil && now &- startedAt >= maxAgeNanos {
-            beginGracefulShutdown(now: now, debug: "max_age", reason: .maxAge, pingTimeout: configuration.drainPingTimeoutNanos)
-            if configuration.maxConnectionAgeGraceNanos > 0 { graceDeadline = now &+ configuration.maxConnectionAgeGraceNanos }
+            beginGracefulShutdown(
+                now: now, debug: "max_age", reason: .maxAge, pingTimeout: configuration.drainPingTimeoutNanos)
+            if configuration.maxConnectionAgeGraceNanos > 0 {
+                graceDeadline = now &+ configuration.maxConnectionAgeGraceNanos
+            }
         }
         if !streams.isEmpty || partial != nil {
             // A half-sent header block is not idleness; its own 10 s bound applies.
             lastActive = now
         } else if configuration.idleTimeoutNanos > 0 && now &- lastActive > configuration.idleTimeoutNanos {
-            beginGracefulShutdown(now: now, debug: "idle", reason: .idle, pingTimeout: configuration.drainPingTimeoutNanos)
+            beginGracefulShutdown(
+                now: now, debug: "idle", reason: .idle, pingTimeout: configuration.drainPingTimeoutNanos)
         }
         // A stream whose answer has waited on a zero window too long is cancelled: a peer that never
         // opens its window cannot pin the answer in memory.
         for id in blocked {
-            guard let s = streams[id], let since = s.stalledSince, now &- since > configuration.stalledStreamNanos else { continue }
+            guard let s = streams[id], let since = s.stalledSince, now &- since > configuration.stalledStreamNanos
+            else { continue }
             _ = drop(id)
             FrameWriter.rstStream(stream: id, code: .cancel, into: &outbound)
             closed.record(id, .resetBySelf)
@@ -92,7 +99,7 @@ extension ServerConnection {
         if over {
             if let oldest = oldestSending() { creditStream(oldest) }
         } else if wasOver {
-            for id in streams.keys { creditStream(id) }   // what was held back while over
+            for id in streams.keys { creditStream(id) } // what was held back while over
         }
     }
 

@@ -51,7 +51,9 @@ extension ServerConnection {
 
     private func handle(_ f: InboundBuffer.Frame) throws(ProtocolViolation) {
         if phase == .awaitingSettings {
-            guard f.type == .settings, !f.has(FrameFlags.ack) else { throw .connection(.protocolError, "the first frame must be SETTINGS") }
+            guard f.type == .settings, !f.has(FrameFlags.ack) else {
+                throw .connection(.protocolError, "the first frame must be SETTINGS")
+            }
             phase = .open
         }
         if let p = partial, f.type != .continuation || f.stream != p.stream {
@@ -70,7 +72,7 @@ extension ServerConnection {
             if f.length < 8 { throw .connection(.frameSizeError, "GOAWAY shorter than 8 octets") }
         case .windowUpdate: try handleWindowUpdate(f)
         case .continuation: try handleContinuation(f)
-        default: break   // extension frames are ignored (RFC 9113 section 5.5)
+        default: break // extension frames are ignored (RFC 9113 section 5.5)
         }
     }
 
@@ -90,7 +92,9 @@ extension ServerConnection {
         }
         // The whole payload counts against the connection window, whatever happens to the stream.
         try windows.received(f.length)
-        if let increment = windows.credit(f.length) { FrameWriter.windowUpdate(stream: 0, increment: increment, into: &outbound) }
+        if let increment = windows.credit(f.length) {
+            FrameWriter.windowUpdate(stream: 0, increment: increment, into: &outbound)
+        }
         let endStream = f.has(FrameFlags.endStream)
         if f.length == 0 && !endStream { try glitches.spend(now: now) }
 
@@ -115,7 +119,8 @@ extension ServerConnection {
         streams[stream] = s
         if !endStream && (!overBudget || stream == oldestSending()) { creditStream(stream) }
         if bodyLength > 0 || endStream {
-            events.append(.data(stream: stream, bytes: Array(inbound.slice(bodyStart, bodyLength)), endStream: endStream))
+            events.append(
+                .data(stream: stream, bytes: Array(inbound.slice(bodyStart, bodyLength)), endStream: endStream))
         }
         if endStream { closeIfDone(stream) }
     }
@@ -146,9 +151,12 @@ extension ServerConnection {
         let block = Array(inbound.slice(blockStart, blockLength))
         let endStream = f.has(FrameFlags.endStream)
         if !f.has(FrameFlags.endHeaders) {
-            partial = PartialBlock(stream: stream, bytes: block, endStream: endStream, frames: 0, started: now,
-                                   priorityError: priorityError)
-            if block.count > configuration.maxHeaderBlockBytes { throw .connection(.enhanceYourCalm, "header block too large") }
+            partial = PartialBlock(
+                stream: stream, bytes: block, endStream: endStream, frames: 0, started: now,
+                priorityError: priorityError)
+            if block.count > configuration.maxHeaderBlockBytes {
+                throw .connection(.enhanceYourCalm, "header block too large")
+            }
             return
         }
         try headerBlockComplete(stream: stream, block: block, endStream: endStream, priorityError: priorityError)
@@ -169,10 +177,13 @@ extension ServerConnection {
             return
         }
         partial = nil
-        try headerBlockComplete(stream: p.stream, block: p.bytes, endStream: p.endStream, priorityError: p.priorityError)
+        try headerBlockComplete(
+            stream: p.stream, block: p.bytes, endStream: p.endStream, priorityError: p.priorityError)
     }
 
-    private func headerBlockComplete(stream: UInt32, block: [UInt8], endStream: Bool, priorityError: Bool) throws(ProtocolViolation) {
+    private func headerBlockComplete(stream: UInt32, block: [UInt8], endStream: Bool, priorityError: Bool)
+        throws(ProtocolViolation)
+    {
         // Every block is decoded, whatever becomes of its stream, to keep HPACK in sync.
         let decoded: DecodedBlock
         do {
@@ -236,8 +247,12 @@ extension ServerConnection {
         var s = StreamState(id: stream, sendWindow: peerInitialWindow, recvWindow: configuration.initialWindowSize)
         s.remoteClosed = endStream
         streams[stream] = s
-        sendHeaders(stream: stream, fields: [HeaderField(":status", "431"), HeaderField("grpc-status", "8"),
-                                             HeaderField("grpc-message", "header list too large")], endStream: true)
+        sendHeaders(
+            stream: stream,
+            fields: [
+                HeaderField(":status", "431"), HeaderField("grpc-status", "8"),
+                HeaderField("grpc-message", "header list too large"),
+            ], endStream: true)
     }
 
     /// DATA or HEADERS on a stream at or below the highest id that is not active: ignored if we reset it,
@@ -248,7 +263,9 @@ extension ServerConnection {
         case .resetByPeer: throw .stream(stream, .streamClosed)
         case .normal: throw .connection(.streamClosed, "frame on closed stream \(stream)")
         case nil:
-            if isHeaders { throw .connection(.protocolError, "HEADERS on stream \(stream) below the highest opened stream") }
+            if isHeaders {
+                throw .connection(.protocolError, "HEADERS on stream \(stream) below the highest opened stream")
+            }
             throw .stream(stream, .streamClosed)
         }
     }
@@ -305,7 +322,9 @@ extension ServerConnection {
             peerInitialWindow = Int(value)
             for key in streams.keys {
                 streams[key]!.sendWindow += delta
-                if streams[key]!.sendWindow > FrameWriter.maxWindow { throw .connection(.flowControlError, "stream window above 2^31-1") }
+                if streams[key]!.sendWindow > FrameWriter.maxWindow {
+                    throw .connection(.flowControlError, "stream window above 2^31-1")
+                }
             }
         case SettingID.maxFrameSize:
             if value < 16384 || value > 16_777_215 { throw .connection(.protocolError, "MAX_FRAME_SIZE out of range") }
@@ -323,7 +342,9 @@ extension ServerConnection {
         if f.stream != 0 { throw .connection(.protocolError, "PING on a stream") }
         if f.length != 8 { throw .connection(.frameSizeError, "PING of \(f.length) octets") }
         if f.has(FrameFlags.ack) {
-            if shutdownPingSentAt != nil && goAwayLastStream == nil && inbound.slice(f.start, 8).elementsEqual(Self.shutdownPing) {
+            if shutdownPingSentAt != nil && goAwayLastStream == nil
+                && inbound.slice(f.start, 8).elementsEqual(Self.shutdownPing)
+            {
                 finishGracefulShutdown()
             }
             return

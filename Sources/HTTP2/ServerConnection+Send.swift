@@ -10,8 +10,9 @@ extension ServerConnection {
     public func sendHeaders(stream: UInt32, fields: [HeaderField], endStream: Bool, memo: Int? = nil) {
         guard var s = streams[stream], !s.localClosed else { return }
         encode(fields, memo: memo)
-        FrameWriter.headerBlock(stream: stream, block: encodeScratch, endStream: endStream,
-                                maxFrameSize: peerMaxFrameSize, into: &outbound)
+        FrameWriter.headerBlock(
+            stream: stream, block: encodeScratch, endStream: endStream,
+            maxFrameSize: peerMaxFrameSize, into: &outbound)
         keepalive.wrote()
         if endStream {
             s.localClosed = true
@@ -45,7 +46,8 @@ extension ServerConnection {
             sendData(stream: stream, bytes: prefix + bytes, endStream: endStream)
             return
         }
-        FrameWriter.header(length: total, type: .data, flags: endStream ? FrameFlags.endStream : 0, stream: stream, into: &outbound)
+        FrameWriter.header(
+            length: total, type: .data, flags: endStream ? FrameFlags.endStream : 0, stream: stream, into: &outbound)
         outbound.append(contentsOf: prefix)
         outbound.append(contentsOf: bytes)
         keepalive.wrote()
@@ -87,7 +89,6 @@ extension ServerConnection {
         }
     }
 
-
     /// Graceful shutdown in two steps (RFC 9113 section 6.8): GOAWAY(2^31-1) and a PING now, so streams the
 
     func flush(_ stream: UInt32) {
@@ -98,8 +99,9 @@ extension ServerConnection {
             if n <= 0 { break }
             let last = n == s.pendingCount
             let endStream = last && s.endAfterPending && s.pendingTrailers == nil
-            FrameWriter.header(length: n, type: .data, flags: endStream ? FrameFlags.endStream : 0,
-                               stream: stream, into: &outbound)
+            FrameWriter.header(
+                length: n, type: .data, flags: endStream ? FrameFlags.endStream : 0,
+                stream: stream, into: &outbound)
             outbound.append(contentsOf: s.pending[s.pendingOffset..<(s.pendingOffset + n)])
             keepalive.wrote()
             s.pendingOffset += n
@@ -114,10 +116,12 @@ extension ServerConnection {
             if s.endAfterPending && !s.localClosed {
                 if let trailers = s.pendingTrailers {
                     encode(trailers, memo: s.trailersMemo)
-                    FrameWriter.headerBlock(stream: stream, block: encodeScratch, endStream: true,
-                                            maxFrameSize: peerMaxFrameSize, into: &outbound)
+                    FrameWriter.headerBlock(
+                        stream: stream, block: encodeScratch, endStream: true,
+                        maxFrameSize: peerMaxFrameSize, into: &outbound)
                 } else {
-                    FrameWriter.header(length: 0, type: .data, flags: FrameFlags.endStream, stream: stream, into: &outbound)
+                    FrameWriter.header(
+                        length: 0, type: .data, flags: FrameFlags.endStream, stream: stream, into: &outbound)
                 }
                 keepalive.wrote()
                 s.localClosed = true

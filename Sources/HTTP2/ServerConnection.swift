@@ -84,9 +84,11 @@ public final class ServerConnection {
     public init(configuration: Configuration = Configuration(), ageJitter: Double = Double.random(in: -0.1..<0.1)) {
         self.configuration = configuration
         let age = Double(configuration.maxConnectionAgeNanos)
-        self.maxAgeNanos = configuration.maxConnectionAgeNanos == 0 ? 0 : UInt64(max(1, age + age * min(0.1, max(-0.1, ageJitter))))
-        self.decoder = Decoder(maxTableSize: 4096, maxHeaderListSize: configuration.maxHeaderListSize,
-                               maxFieldCount: configuration.maxHeaderFields)
+        self.maxAgeNanos =
+            configuration.maxConnectionAgeNanos == 0 ? 0 : UInt64(max(1, age + age * min(0.1, max(-0.1, ageJitter))))
+        self.decoder = Decoder(
+            maxTableSize: 4096, maxHeaderListSize: configuration.maxHeaderListSize,
+            maxFieldCount: configuration.maxHeaderFields)
         self.closed = ClosedStreams(capacity: configuration.closedStreamMemory)
         self.glitches = GlitchBudget(configuration)
         self.keepalive = KeepalivePolicy(configuration)
@@ -101,14 +103,17 @@ public final class ServerConnection {
         self.now = now
         glitches.start(now: now)
         settingsSentAt = now
-        FrameWriter.settings([
-            (SettingID.enablePush, 0),
-            (SettingID.maxConcurrentStreams, UInt32(configuration.maxConcurrentStreams)),
-            (SettingID.initialWindowSize, UInt32(configuration.initialWindowSize)),
-            (SettingID.maxHeaderListSize, UInt32(configuration.advertisedMaxHeaderListSize)),
-            (SettingID.noRFC7540Priorities, 1),
-        ], into: &outbound)
-        if let extra = windows.openToFullSize() { FrameWriter.windowUpdate(stream: 0, increment: extra, into: &outbound) }
+        FrameWriter.settings(
+            [
+                (SettingID.enablePush, 0),
+                (SettingID.maxConcurrentStreams, UInt32(configuration.maxConcurrentStreams)),
+                (SettingID.initialWindowSize, UInt32(configuration.initialWindowSize)),
+                (SettingID.maxHeaderListSize, UInt32(configuration.advertisedMaxHeaderListSize)),
+                (SettingID.noRFC7540Priorities, 1),
+            ], into: &outbound)
+        if let extra = windows.openToFullSize() {
+            FrameWriter.windowUpdate(stream: 0, increment: extra, into: &outbound)
+        }
     }
 
     public func takeEvents() -> [Event] {

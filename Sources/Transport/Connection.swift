@@ -36,7 +36,10 @@ final class Connection {
     /// TLS state for mTLS listeners; nil for h2c.
     let tls: TLSSession?
 
-    init(fd: Int32, token: UInt64, h2: ServerConnection, handler: any StreamHandler, tls: TLSSession?, handshakeDeadline: UInt64) {
+    init(
+        fd: Int32, token: UInt64, h2: ServerConnection, handler: any StreamHandler, tls: TLSSession?,
+        handshakeDeadline: UInt64
+    ) {
         self.fd = fd
         self.token = token
         self.h2 = h2
@@ -142,4 +145,3 @@ final class Connection {
         return true
     }
 }
-

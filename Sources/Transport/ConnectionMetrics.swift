@@ -20,13 +20,13 @@ public final class ConnectionMetrics: Sendable {
     public var prometheus: String {
         let c = counts.withLock { $0 }
         var out = """
-        # HELP function_secrets_connections_opened_total HTTP/2 connections accepted.
-        # TYPE function_secrets_connections_opened_total counter
-        function_secrets_connections_opened_total \(c[0])
-        # HELP function_secrets_connections_closed_total HTTP/2 connections closed, by why they ended.
-        # TYPE function_secrets_connections_closed_total counter
+            # HELP function_secrets_connections_opened_total HTTP/2 connections accepted.
+            # TYPE function_secrets_connections_opened_total counter
+            function_secrets_connections_opened_total \(c[0])
+            # HELP function_secrets_connections_closed_total HTTP/2 connections closed, by why they ended.
+            # TYPE function_secrets_connections_closed_total counter
 
-        """
+            """
         for (i, reason) in CloseReason.allCases.enumerated() {
             out += "function_secrets_connections_closed_total{reason=\"\(reason.rawValue)\"} \(c[i + 1])\n"
         }

@@ -45,8 +45,11 @@ final class EventLoop: @unchecked Sendable {
     private let tls: TLSContext?
     private static let handshakeNanos: UInt64 = 10_000_000_000
 
-    init(index: Int, listenFd: Int32, factory: any StreamHandlerFactory, config: ServerConfiguration, connectionBudget: Int,
-         tls: TLSContext?, metrics: ConnectionMetrics) throws {
+    init(
+        index: Int, listenFd: Int32, factory: any StreamHandlerFactory, config: ServerConfiguration,
+        connectionBudget: Int,
+        tls: TLSContext?, metrics: ConnectionMetrics
+    ) throws {
         self.tls = tls
         self.metrics = metrics
         self.index = index
@@ -86,7 +89,9 @@ final class EventLoop: @unchecked Sendable {
     private func run() {
         var events = [cls_event](repeating: cls_event(), count: 256)
         while true {
-            let timeout: Int32 = !readAgain.isEmpty ? 0
+            let timeout: Int32 =
+                !readAgain.isEmpty
+                ? 0
                 : connections.isEmpty && shutdownDeadline == nil ? -1 : Int32(Self.tickNanos / 1_000_000)
             let n = events.withUnsafeMutableBufferPointer { cls_epoll_wait(epfd, $0.baseAddress, 256, timeout) }
             let now = cls_now_ns()
@@ -204,8 +209,9 @@ final class EventLoop: @unchecked Sendable {
             }
             // A TLS handshake runs as bytes arrive; a peer that stalls is dropped at the deadline and
             // never holds up other connections.
-            let c = Connection(fd: fd, token: token, h2: h2, handler: factory.makeHandler(), tls: session,
-                               handshakeDeadline: now &+ Self.handshakeNanos)
+            let c = Connection(
+                fd: fd, token: token, h2: h2, handler: factory.makeHandler(), tls: session,
+                handshakeDeadline: now &+ Self.handshakeNanos)
             let r = epoll(.add, fd, CLS_EPOLLIN | CLS_EPOLLRDHUP, token)
             guard r == 0 else {
                 _ = cls_close(fd)

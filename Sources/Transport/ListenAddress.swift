@@ -1,6 +1,6 @@
 /// A listen address as the Go SDK takes it: `:9443` (all interfaces), `host:port`, `[v6]:port`.
 public struct ListenAddress: Equatable, Sendable, CustomStringConvertible {
-    public var host: String   // "" = all interfaces
+    public var host: String // "" = all interfaces
     public var port: Int
 
     public init(host: String, port: Int) {

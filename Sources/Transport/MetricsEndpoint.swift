@@ -10,7 +10,9 @@ public final class MetricsEndpoint: @unchecked Sendable {
     private let body: @Sendable () -> String
 
     public init(address: ListenAddress, body: @escaping @Sendable () -> String) throws {
-        let fd = address.host.withCString { cls_listen_tcp(address.host.isEmpty ? nil : $0, Int32(address.port), 16, 0) }
+        let fd = address.host.withCString {
+            cls_listen_tcp(address.host.isEmpty ? nil : $0, Int32(address.port), 16, 0)
+        }
         guard fd >= 0 else { throw TransportError("listen on \(address) for metrics", -fd) }
         self.fd = fd
         self.port = Int(cls_local_port(fd))
@@ -50,10 +52,14 @@ public final class MetricsEndpoint: @unchecked Sendable {
         let response: String
         if line.hasPrefix("GET /metrics ") || line.hasPrefix("GET /metrics?") {
             let text = body()
-            response = "HTTP/1.1 200 OK\r\ncontent-type: text/plain; version=0.0.4; charset=utf-8\r\ncontent-length: \(text.utf8.count)\r\nconnection: close\r\n\r\n" + text
+            response =
+                "HTTP/1.1 200 OK\r\ncontent-type: text/plain; version=0.0.4; charset=utf-8\r\ncontent-length: \(text.utf8.count)\r\nconnection: close\r\n\r\n"
+                + text
         } else {
             let text = "not found: metrics are at /metrics\n"
-            response = "HTTP/1.1 404 Not Found\r\ncontent-type: text/plain\r\ncontent-length: \(text.utf8.count)\r\nconnection: close\r\n\r\n" + text
+            response =
+                "HTTP/1.1 404 Not Found\r\ncontent-type: text/plain\r\ncontent-length: \(text.utf8.count)\r\nconnection: close\r\n\r\n"
+                + text
         }
         var bytes = Array(response.utf8)[...]
         while !bytes.isEmpty {

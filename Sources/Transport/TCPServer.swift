@@ -29,8 +29,10 @@ public final class TCPServer: @unchecked Sendable {
             listeners.append(fd)
             if port == 0 { port = Int(cls_local_port(fd)) }
             do {
-                loops.append(try EventLoop(index: i, listenFd: fd, factory: factory, config: config, connectionBudget: perLoop, tls: tls,
-                                         metrics: connectionMetrics))
+                loops.append(
+                    try EventLoop(
+                        index: i, listenFd: fd, factory: factory, config: config, connectionBudget: perLoop, tls: tls,
+                        metrics: connectionMetrics))
             } catch {
                 for l in listeners { _ = cls_close(l) }
                 throw error
@@ -52,7 +54,8 @@ public final class TCPServer: @unchecked Sendable {
     /// Every listener stops before the first GOAWAY goes out: a client that reads a GOAWAY and
     /// reconnects must be refused, even when another loop has not woken up yet.
     public func shutdown() {
-        guard stopping.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return }
+        guard stopping.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
+        else { return }
         for l in loops { l.stopListening() }
         let deadline = cls_now_ns() &+ config.shutdownGraceNanos
         for l in loops { l.send(.shutdown(deadline: deadline)) }

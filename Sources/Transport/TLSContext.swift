@@ -59,7 +59,9 @@ public final class TLSContext: @unchecked Sendable {
                         c.ctx = fresh
                         onReload?("TLS certificates reloaded from \(directory)")
                     } catch {
-                        onReload?("TLS certificates in \(directory) changed but do not load, keeping the previous ones: \(error)")
+                        onReload?(
+                            "TLS certificates in \(directory) changed but do not load, keeping the previous ones: \(error)"
+                        )
                     }
                 }
             }
@@ -78,15 +80,21 @@ public final class TLSContext: @unchecked Sendable {
             }
             try? h.close()
         }
-        guard let ctx = SSL_CTX_new(TLS_server_method()) else { throw SetupError(description: "SSL_CTX_new: \(Self.lastError())") }
+        guard let ctx = SSL_CTX_new(TLS_server_method()) else {
+            throw SetupError(description: "SSL_CTX_new: \(Self.lastError())")
+        }
         var ok = false
         defer { if !ok { SSL_CTX_free(ctx) } }
         _ = cossl_set_min_proto_version(ctx, TLS1_2_VERSION)
-        SSL_CTX_set_options(ctx, COSSL_OP_NO_RENEGOTIATION | COSSL_OP_NO_COMPRESSION | COSSL_OP_CIPHER_SERVER_PREFERENCE
-                            | COSSL_OP_NO_TICKET | COSSL_OP_IGNORE_UNEXPECTED_EOF)
+        SSL_CTX_set_options(
+            ctx,
+            COSSL_OP_NO_RENEGOTIATION | COSSL_OP_NO_COMPRESSION | COSSL_OP_CIPHER_SERVER_PREFERENCE
+                | COSSL_OP_NO_TICKET | COSSL_OP_IGNORE_UNEXPECTED_EOF)
         // TLS 1.2: ECDHE with AEAD only (RFC 9113 section 9.2.2).
-        _ = SSL_CTX_set_cipher_list(ctx, "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
-                                    + "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305")
+        _ = SSL_CTX_set_cipher_list(
+            ctx,
+            "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+                + "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305")
         // TLS 1.3: AES-128-GCM first (with server preference it is what gets chosen): the cheapest
         // AEAD with AES-NI, which matters for messages of hundreds of KB.
         _ = SSL_CTX_set_ciphersuites(ctx, "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256")

@@ -23,24 +23,24 @@ enum RenderCommand {
     }
 
     static let usage = """
-    usage: function-secrets render CLAIM.yaml [flags]
+        usage: function-secrets render CLAIM.yaml [flags]
 
-    Renders a ClusterClaim or SQLClaim (or the XR Crossplane makes of it), or a Crossplane v2
-    namespaced Cluster XR, with function-secrets, as `crossplane render` would, with no cluster and no
-    Docker. The file's first document that is not a core v1 object (such as a Secret the XR needs) is
-    rendered. Prints a YAML stream: the XR with its status, then each composed resource sorted by
-    composition resource name.
+        Renders a ClusterClaim or SQLClaim (or the XR Crossplane makes of it), or a Crossplane v2
+        namespaced Cluster XR, with function-secrets, as `crossplane render` would, with no cluster and no
+        Docker. The file's first document that is not a core v1 object (such as a Secret the XR needs) is
+        rendered. Prints a YAML stream: the XR with its status, then each composed resource sorted by
+        composition resource name.
 
-    flags:
-      --composition FILE            a Pipeline Composition from examples/; its function-secrets step's input is used
-      -o, --observed-resources PATH a YAML file or folder of observed composed resources
-                                    (named by the crossplane.io/composition-resource-name annotation)
-      --context-values K=JSON       a pipeline context value (repeatable)
-      --context-files K=FILE        a pipeline context value read from a JSON or YAML file (repeatable)
-      -x, --include-full-xr         print the XR's spec and metadata too
-      -c, --include-context         print the context after the pipeline
-      -r, --include-function-results  print the function's non-fatal results
-    """
+        flags:
+          --composition FILE            a Pipeline Composition from examples/; its function-secrets step's input is used
+          -o, --observed-resources PATH a YAML file or folder of observed composed resources
+                                        (named by the crossplane.io/composition-resource-name annotation)
+          --context-values K=JSON       a pipeline context value (repeatable)
+          --context-files K=FILE        a pipeline context value read from a JSON or YAML file (repeatable)
+          -x, --include-full-xr         print the XR's spec and metadata too
+          -c, --include-context         print the context after the pipeline
+          -r, --include-function-results  print the function's non-fatal results
+        """
 
     static func parse(_ args: [String]) throws -> Options {
         var o = Options()
@@ -52,7 +52,9 @@ enum RenderCommand {
         }
         func pair(_ flag: String) throws -> (String, String) {
             let v = try value(flag)
-            guard let eq = v.firstIndex(of: "=") else { throw RenderError(description: "\(flag) wants KEY=VALUE, got \"\(v)\"") }
+            guard let eq = v.firstIndex(of: "=") else {
+                throw RenderError(description: "\(flag) wants KEY=VALUE, got \"\(v)\"")
+            }
             return (String(v[..<eq]), String(v[v.index(after: eq)...]))
         }
         var positional: [String] = []
@@ -80,7 +82,9 @@ enum RenderCommand {
 
     /// The XR Crossplane makes of a claim: spec copied, claimRef set, labels naming the claim. The
     /// name suffix is derived from the claim so that renders are repeatable.
-    static func compositeResource(from doc: JSON, file: String) throws -> (xr: JSON.Object, claim: (name: String, namespace: String)?) {
+    static func compositeResource(from doc: JSON, file: String) throws -> (
+        xr: JSON.Object, claim: (name: String, namespace: String)?
+    ) {
         guard let o = doc.object, let kind = o["kind"]?.string, let apiVersion = o["apiVersion"]?.string else {
             throw RenderError(description: "\(file): the claim or composite resource needs apiVersion and kind")
         }
@@ -88,11 +92,18 @@ enum RenderCommand {
         let name = doc[path: ["metadata", "name"]]?.string ?? "claim"
         let namespace = doc[path: ["metadata", "namespace"]]?.string ?? "default"
         var spec = o["spec"]?.object ?? JSON.Object()
-        spec["claimRef"] = ["apiVersion": .string(apiVersion), "kind": .string(kind), "name": .string(name), "namespace": .string(namespace)]
+        spec["claimRef"] = [
+            "apiVersion": .string(apiVersion), "kind": .string(kind), "name": .string(name),
+            "namespace": .string(namespace),
+        ]
         let xr: JSON.Object = [
             "apiVersion": .string(apiVersion), "kind": .string(xrKind),
-            "metadata": ["name": .string("\(name)-\(suffix(namespace + "/" + name))"),
-                         "labels": ["crossplane.io/claim-name": .string(name), "crossplane.io/claim-namespace": .string(namespace)]],
+            "metadata": [
+                "name": .string("\(name)-\(suffix(namespace + "/" + name))"),
+                "labels": [
+                    "crossplane.io/claim-name": .string(name), "crossplane.io/claim-namespace": .string(namespace),
+                ],
+            ],
             "spec": .object(spec),
         ]
         return (xr, (name, namespace))
@@ -111,7 +122,8 @@ enum RenderCommand {
             let (out, fatal) = try render(o)
             FileHandle.standardOutput.write(Data(out.utf8))
             if let message = fatal {
-                FileHandle.standardError.write(Data("function-secrets: cannot render composite resource: \(message)\n".utf8))
+                FileHandle.standardError.write(
+                    Data("function-secrets: cannot render composite resource: \(message)\n".utf8))
                 return 1
             }
             return 0
@@ -138,8 +150,15 @@ enum RenderCommand {
         var observed: [(String, JSON.Object)] = []
         for path in o.observed {
             for (file, resource) in try observedDocuments(path) {
-                guard let key = JSON.object(resource)[path: ["metadata", "annotations", "crossplane.io/composition-resource-name"]]?.string else {
-                    throw RenderError(description: "\(file): an observed resource needs the annotation crossplane.io/composition-resource-name")
+                guard
+                    let key = JSON.object(resource)[path: [
+                        "metadata", "annotations", "crossplane.io/composition-resource-name",
+                    ]]?.string
+                else {
+                    throw RenderError(
+                        description:
+                            "\(file): an observed resource needs the annotation crossplane.io/composition-resource-name"
+                    )
                 }
                 observed.append((key, resource))
             }
@@ -169,7 +188,8 @@ enum RenderCommand {
         if let input { WireFormat.appendField(4, StructCodec.encodedStruct(input), to: &request) }
         WireFormat.appendField(5, StructCodec.encodedStruct(context), to: &request)
 
-        let response = try RunFunctionResponse(serializedBytes: try FunctionRunnerService.call(SecretsFunction(), requestBytes: request))
+        let response = try RunFunctionResponse(
+            serializedBytes: try FunctionRunnerService.call(SecretsFunction(), requestBytes: request))
         if let fatal = response.results.first(where: { $0.severity == .fatal }) {
             return ("", "pipeline step \"\(step)\" returned a fatal result: \(fatal.message)")
         }
@@ -177,12 +197,19 @@ enum RenderCommand {
     }
 
     static func compositionStep(_ path: String, xrKind: String) throws -> (JSON.Object?, String) {
-        guard let c = try YAMLDocuments.read(path).first else { throw RenderError(description: "\(path): no YAML document") }
+        guard let c = try YAMLDocuments.read(path).first else {
+            throw RenderError(description: "\(path): no YAML document")
+        }
         guard c["kind"]?.string == "Composition" else { throw RenderError(description: "\(path): not a Composition") }
         let kind = c[path: ["spec", "compositeTypeRef", "kind"]]?.string ?? ""
-        guard kind == xrKind else { throw RenderError(description: "\(path): the Composition composes \(kind), not \(xrKind)") }
-        guard c[path: ["spec", "mode"]]?.string == "Pipeline" else { throw RenderError(description: "\(path): only mode Pipeline is supported") }
-        for s in c[path: ["spec", "pipeline"]]?.list ?? [] where s[path: ["functionRef", "name"]]?.string == "function-secrets" {
+        guard kind == xrKind else {
+            throw RenderError(description: "\(path): the Composition composes \(kind), not \(xrKind)")
+        }
+        guard c[path: ["spec", "mode"]]?.string == "Pipeline" else {
+            throw RenderError(description: "\(path): only mode Pipeline is supported")
+        }
+        for s in c[path: ["spec", "pipeline"]]?.list ?? []
+        where s[path: ["functionRef", "name"]]?.string == "function-secrets" {
             return (s["input"]?.object, s["step"]?.string ?? "secrets")
         }
         throw RenderError(description: "\(path): no pipeline step calls function-secrets")
@@ -193,8 +220,11 @@ enum RenderCommand {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
             throw RenderError(description: "cannot read \(path): no such file or folder")
         }
-        let files = isDir.boolValue
-            ? try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+        let files =
+            isDir.boolValue
+            ? try FileManager.default.contentsOfDirectory(atPath: path).filter {
+                $0.hasSuffix(".yaml") || $0.hasSuffix(".yml")
+            }.sorted()
                 .map { (path as NSString).appendingPathComponent($0) }
             : [path]
         return try files.flatMap { f in try YAMLDocuments.read(f).compactMap { d in d.object.map { (f, $0) } } }
@@ -206,22 +236,39 @@ enum RenderCommand {
 
     static let fixedTime = "2024-01-01T00:00:00Z"
 
-    static func stream(_ r: RunFunctionResponse, xr: JSON.Object, claim: (name: String, namespace: String)?, step: String, options o: Options) throws -> String {
+    static func stream(
+        _ r: RunFunctionResponse, xr: JSON.Object, claim: (name: String, namespace: String)?, step: String,
+        options o: Options
+    ) throws -> String {
         let xrName = JSON.object(xr)[path: ["metadata", "name"]]?.string ?? ""
         var docs: [JSON] = []
         // 1. The XR: identity, the desired status, Ready, and the function's conditions.
-        var xrOut: JSON.Object = o.includeFullXR ? xr : ["apiVersion": xr["apiVersion"], "kind": xr["kind"],
-                                                        "metadata": ["name": .string(xrName), "namespace": xr["metadata"]?["namespace"]]]
-        var status = r.desired.hasComposite ? (try json(r.desired.composite.resource))["status"]?.object ?? JSON.Object() : JSON.Object()
+        var xrOut: JSON.Object =
+            o.includeFullXR
+            ? xr
+            : [
+                "apiVersion": xr["apiVersion"], "kind": xr["kind"],
+                "metadata": ["name": .string(xrName), "namespace": xr["metadata"]?["namespace"]],
+            ]
+        var status =
+            r.desired.hasComposite
+            ? (try json(r.desired.composite.resource))["status"]?.object ?? JSON.Object() : JSON.Object()
         let unready = r.desired.resources.filter { $0.value.ready != .true }.map(\.key).sorted()
-        var conditions: [JSON] = [unready.isEmpty
-            ? ["type": "Ready", "status": "True", "reason": "Available", "lastTransitionTime": .string(fixedTime)]
-            : ["type": "Ready", "status": "False", "reason": "Creating", "message": .string("Unready resources: \(unready.joined(separator: ", "))"),
-               "lastTransitionTime": .string(fixedTime)]]
+        var conditions: [JSON] = [
+            unready.isEmpty
+                ? ["type": "Ready", "status": "True", "reason": "Available", "lastTransitionTime": .string(fixedTime)]
+                : [
+                    "type": "Ready", "status": "False", "reason": "Creating",
+                    "message": .string("Unready resources: \(unready.joined(separator: ", "))"),
+                    "lastTransitionTime": .string(fixedTime),
+                ]
+        ]
         for c in r.conditions {
             let s = c.status == .conditionTrue ? "True" : c.status == .conditionFalse ? "False" : "Unknown"
-            conditions.append(["type": .string(c.type), "status": .string(s), "reason": .string(c.reason),
-                               "message": c.hasMessage ? .string(c.message) : nil, "lastTransitionTime": .string(fixedTime)])
+            conditions.append([
+                "type": .string(c.type), "status": .string(s), "reason": .string(c.reason),
+                "message": c.hasMessage ? .string(c.message) : nil, "lastTransitionTime": .string(fixedTime),
+            ])
         }
         status["conditions"] = .list(conditions)
         xrOut["status"] = .object(status)
@@ -243,21 +290,29 @@ enum RenderCommand {
                 labels["crossplane.io/claim-namespace"] = .string(claim.namespace)
             }
             metadata["labels"] = .object(labels)
-            metadata["ownerReferences"] = [["apiVersion": xr["apiVersion"], "kind": xr["kind"], "name": .string(xrName),
-                                            "uid": "", "controller": true, "blockOwnerDeletion": true]]
+            metadata["ownerReferences"] = [
+                [
+                    "apiVersion": xr["apiVersion"], "kind": xr["kind"], "name": .string(xrName),
+                    "uid": "", "controller": true, "blockOwnerDeletion": true,
+                ]
+            ]
             object["metadata"] = .object(metadata)
             docs.append(.object(object))
         }
         // 3. Results, 4. context.
         if o.includeResults {
             for res in r.results {
-                docs.append(["apiVersion": "render.crossplane.io/v1beta1", "kind": "Result", "step": .string(step),
-                             "severity": .string("\(res.severity)"), "message": .string(res.message)])
+                docs.append([
+                    "apiVersion": "render.crossplane.io/v1beta1", "kind": "Result", "step": .string(step),
+                    "severity": .string("\(res.severity)"), "message": .string(res.message),
+                ])
             }
         }
         if o.includeContext {
-            docs.append(["apiVersion": "render.crossplane.io/v1beta1", "kind": "Context",
-                         "fields": .object(r.hasContext ? try json(r.context) : JSON.Object())])
+            docs.append([
+                "apiVersion": "render.crossplane.io/v1beta1", "kind": "Context",
+                "fields": .object(r.hasContext ? try json(r.context) : JSON.Object()),
+            ])
         }
         return docs.map { "---\n" + CanonicalYAML.document($0) }.joined()
     }

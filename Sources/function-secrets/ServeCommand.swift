@@ -14,7 +14,10 @@ enum ServeCommand {
         var tls: TLSContext?
         if !options.insecure {
             guard let dir = options.tlsCertsDir else {
-                log.log(.error, "cannot serve: no credentials provided: pass --insecure for cleartext HTTP/2, or --tls-certs-dir (env TLS_SERVER_CERTS_DIR) with tls.crt, tls.key and ca.crt")
+                log.log(
+                    .error,
+                    "cannot serve: no credentials provided: pass --insecure for cleartext HTTP/2, or --tls-certs-dir (env TLS_SERVER_CERTS_DIR) with tls.crt, tls.key and ca.crt"
+                )
                 return 1
             }
             do {
@@ -41,8 +44,9 @@ enum ServeCommand {
         grpcOptions.maxReceiveMessageSize = options.maxRecvMessageSizeMB << 20
         grpcOptions.onHandlerError = { text in log.log(.error, "handler failed", [("call", text)]) }
         var services = FunctionRunnerService.services(for: function) + [HealthService.service]
-        let reflection = ReflectionService(fileDescriptorSet: ProtoDescriptors.fileDescriptorSet,
-                                           services: services.map(\.name) + ReflectionService.names)
+        let reflection = ReflectionService(
+            fileDescriptorSet: ProtoDescriptors.fileDescriptorSet,
+            services: services.map(\.name) + ReflectionService.names)
         services += reflection.grpcServices
         let router = Router(services)
         let stats = CallStatistics(knownMethods: Set(router.paths))
@@ -56,12 +60,13 @@ enum ServeCommand {
         config.http2.maxConnectionAgeGraceNanos = options.maxConnectionAgeGraceNanos
         config.http2.keepaliveMinTimeNanos = options.keepaliveMinTimeNanos
         config.log = { level, message in
-            let l: Logger.Level = switch level {
-            case .debug: .debug
-            case .info: .info
-            case .warning: .warning
-            case .error: .error
-            }
+            let l: Logger.Level =
+                switch level {
+                case .debug: .debug
+                case .info: .info
+                case .warning: .warning
+                case .error: .error
+                }
             log.log(l, message)
         }
         let tcp: TCPServer
@@ -77,27 +82,40 @@ enum ServeCommand {
             do {
                 let metrics = try MetricsEndpoint(address: try ListenAddress.parse(options.metricsAddress)) { [tcp] in
                     let gauges: String = """
-                    # HELP function_secrets_connections Open HTTP/2 connections.
-                    # TYPE function_secrets_connections gauge
-                    function_secrets_connections \(tcp.connectionCount)
-                    # HELP function_secrets_streams_in_flight HTTP/2 streams open.
-                    # TYPE function_secrets_streams_in_flight gauge
-                    function_secrets_streams_in_flight \(tcp.streamsInFlight)
+                        # HELP function_secrets_connections Open HTTP/2 connections.
+                        # TYPE function_secrets_connections gauge
+                        function_secrets_connections \(tcp.connectionCount)
+                        # HELP function_secrets_streams_in_flight HTTP/2 streams open.
+                        # TYPE function_secrets_streams_in_flight gauge
+                        function_secrets_streams_in_flight \(tcp.streamsInFlight)
 
-                    """
+                        """
                     return stats.prometheus + gauges + tcp.connectionMetrics.prometheus
                 }
                 metrics.start()
-                log.log(.info, "metrics", [("address", ListenAddress(host: (try? ListenAddress.parse(options.metricsAddress).host) ?? "", port: metrics.port).description)])
+                log.log(
+                    .info, "metrics",
+                    [
+                        (
+                            "address",
+                            ListenAddress(
+                                host: (try? ListenAddress.parse(options.metricsAddress).host) ?? "", port: metrics.port
+                            ).description
+                        )
+                    ])
             } catch {
                 log.log(.error, "cannot serve metrics: \(error)")
                 return 1
             }
         }
-        log.log(.info, "serving", [("address", ListenAddress(host: address.host, port: tcp.port).description),
-                                   ("transport", tls == nil ? "h2c" : "mTLS"), ("loops", String(config.loops)),
-                                   ("maxRecvMessageSize", String(grpcOptions.maxReceiveMessageSize)),
-                                   ("maxConnectionAge", Self.seconds(options.maxConnectionAgeNanos))])
+        log.log(
+            .info, "serving",
+            [
+                ("address", ListenAddress(host: address.host, port: tcp.port).description),
+                ("transport", tls == nil ? "h2c" : "mTLS"), ("loops", String(config.loops)),
+                ("maxRecvMessageSize", String(grpcOptions.maxReceiveMessageSize)),
+                ("maxConnectionAge", Self.seconds(options.maxConnectionAgeNanos)),
+            ])
         if signalFd >= 0 {
             var pfd = pollfd(fd: signalFd, events: Int16(POLLIN), revents: 0)
             while poll(&pfd, 1, -1) < 0 && errno == EINTR {}

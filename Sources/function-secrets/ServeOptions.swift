@@ -18,37 +18,39 @@ struct ServeOptions {
     }
 
     static let usage = """
-    usage: function-secrets [serve] [flags]
-           function-secrets render CLAIM.yaml [flags]
+        usage: function-secrets [serve] [flags]
+               function-secrets render CLAIM.yaml [flags]
 
-    Serves the function-secrets Crossplane composition function over gRPC (HTTP/2).
+        Serves the function-secrets Crossplane composition function over gRPC (HTTP/2).
 
-    flags:
-      --address ADDR                 listen address (default ":9443", all interfaces, IPv4 and IPv6)
-      --insecure                     serve cleartext HTTP/2 (h2c) without TLS; wins over --tls-certs-dir
-      --tls-certs-dir DIR            directory with tls.crt, tls.key and ca.crt for mTLS
-                                     (env TLS_SERVER_CERTS_DIR; alias --tls-server-certs-dir)
-      --max-recv-message-size MB     largest request message accepted, in MB (default 4)
-      --metrics-address ADDR         Prometheus metrics on http://ADDR/metrics (default ":8080"; "" disables)
-      --shutdown-grace DURATION      time in-flight calls get to finish after SIGTERM/SIGINT (default 5s)
-      --idle-timeout DURATION        GOAWAY a connection with no call for this long (default 1h; 0 never)
-      --max-connection-age DURATION  drain a connection this old, ±10% jitter, so that Crossplane re-resolves
-                                     the Service and reaches new replicas (default 60s; 0 never)
-      --max-connection-age-grace DURATION
-                                     calls still running that long after a max-age GOAWAY are cut
-                                     (default 120s, Crossplane's reconcile timeout is 2m; 0 never)
-      --keepalive-min-time DURATION  a client PING sooner than this after the previous one, with no answer
-                                     sent in between, is a strike; the third gets GOAWAY too_many_pings
-                                     (default 60s)
-      --network tcp                  accepted for compatibility; only tcp is supported
-      -d, --debug                    human-readable debug logs instead of JSON
-      -h, --help                     show this help
-    """
+        flags:
+          --address ADDR                 listen address (default ":9443", all interfaces, IPv4 and IPv6)
+          --insecure                     serve cleartext HTTP/2 (h2c) without TLS; wins over --tls-certs-dir
+          --tls-certs-dir DIR            directory with tls.crt, tls.key and ca.crt for mTLS
+                                         (env TLS_SERVER_CERTS_DIR; alias --tls-server-certs-dir)
+          --max-recv-message-size MB     largest request message accepted, in MB (default 4)
+          --metrics-address ADDR         Prometheus metrics on http://ADDR/metrics (default ":8080"; "" disables)
+          --shutdown-grace DURATION      time in-flight calls get to finish after SIGTERM/SIGINT (default 5s)
+          --idle-timeout DURATION        GOAWAY a connection with no call for this long (default 1h; 0 never)
+          --max-connection-age DURATION  drain a connection this old, ±10% jitter, so that Crossplane re-resolves
+                                         the Service and reaches new replicas (default 60s; 0 never)
+          --max-connection-age-grace DURATION
+                                         calls still running that long after a max-age GOAWAY are cut
+                                         (default 120s, Crossplane's reconcile timeout is 2m; 0 never)
+          --keepalive-min-time DURATION  a client PING sooner than this after the previous one, with no answer
+                                         sent in between, is a strike; the third gets GOAWAY too_many_pings
+                                         (default 60s)
+          --network tcp                  accepted for compatibility; only tcp is supported
+          -d, --debug                    human-readable debug logs instead of JSON
+          -h, --help                     show this help
+        """
 
     /// A Go-style duration: a whole number with the unit ms, s, m or h ("500ms", "5s", "1h"); "0" alone.
     static func duration(_ flag: String, _ text: String) throws -> UInt64 {
         if text == "0" { return 0 }
-        let units: [(String, UInt64)] = [("ms", 1_000_000), ("s", 1_000_000_000), ("m", 60_000_000_000), ("h", 3_600_000_000_000)]
+        let units: [(String, UInt64)] = [
+            ("ms", 1_000_000), ("s", 1_000_000_000), ("m", 60_000_000_000), ("h", 3_600_000_000_000),
+        ]
         for (suffix, nanos) in units where text.hasSuffix(suffix) {
             let digits = text.dropLast(suffix.count)
             if !digits.isEmpty, digits.count <= 6, digits.allSatisfy(\.isASCII), let n = UInt64(digits) {
@@ -86,7 +88,9 @@ struct ServeOptions {
             case "--max-recv-message-size":
                 let v = try take()
                 guard let n = Int(v), n > 0, n <= 2047 else {
-                    throw UsageError(description: "--max-recv-message-size must be a whole number of MB from 1 to 2047, got \"\(v)\"")
+                    throw UsageError(
+                        description: "--max-recv-message-size must be a whole number of MB from 1 to 2047, got \"\(v)\""
+                    )
                 }
                 o.maxRecvMessageSizeMB = n
             case "--metrics-address": o.metricsAddress = try take()

@@ -37,7 +37,10 @@ struct Fixture {
     func with(ready keys: [String], reason: String = "Available", status: String = "True") -> Fixture {
         var f = self
         for k in keys {
-            f.observed[k] = (#"{"metadata":{"name":"\#(k)"},"status":{"conditions":[{"type":"Ready","status":"\#(status)","reason":"\#(reason)"}]}}"#, [:])
+            f.observed[k] = (
+                #"{"metadata":{"name":"\#(k)"},"status":{"conditions":[{"type":"Ready","status":"\#(status)","reason":"\#(reason)"}]}}"#,
+                [:]
+            )
         }
         return f
     }
@@ -55,9 +58,11 @@ enum Golden {
         if r.desired.hasComposite {
             var c: JSON.Object = ["resource": try json(r.desired.composite.resource)]
             if !r.desired.composite.connectionDetails.isEmpty {
-                c["connectionDetails"] = .object(JSON.Object(r.desired.composite.connectionDetails.map {
-                    ($0.key, .string(String(decoding: $0.value, as: UTF8.self)))
-                }))
+                c["connectionDetails"] = .object(
+                    JSON.Object(
+                        r.desired.composite.connectionDetails.map {
+                            ($0.key, .string(String(decoding: $0.value, as: UTF8.self)))
+                        }))
             }
             desired["composite"] = .object(c)
         }
@@ -70,18 +75,30 @@ enum Golden {
             "meta": ["tag": .string(r.meta.tag), "ttl": r.meta.hasTtl ? .string("\(r.meta.ttl.seconds)s") : nil],
             "desired": .object(desired),
         ]
-        doc["results"] = .list(r.results.map { ["severity": .string("\($0.severity)"), "message": .string($0.message),
-                                                  "reason": .string($0.reason), "target": .string("\($0.target)")] })
-        doc["conditions"] = .list(r.conditions.map { ["type": .string($0.type), "status": .string("\($0.status)"),
-                                                        "reason": .string($0.reason), "message": .string($0.message),
-                                                        "target": .string("\($0.target)")] })
+        doc["results"] = .list(
+            r.results.map {
+                [
+                    "severity": .string("\($0.severity)"), "message": .string($0.message),
+                    "reason": .string($0.reason), "target": .string("\($0.target)"),
+                ]
+            })
+        doc["conditions"] = .list(
+            r.conditions.map {
+                [
+                    "type": .string($0.type), "status": .string("\($0.status)"),
+                    "reason": .string($0.reason), "message": .string($0.message),
+                    "target": .string("\($0.target)"),
+                ]
+            })
         return CanonicalYAML.document(.object(doc))
     }
 
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
 
     /// Compares with `Golden/<name>.yaml`; `UPDATE_GOLDEN=1 swift test` rewrites the files instead.
-    static func check(_ name: String, _ response: RunFunctionResponse, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func check(
+        _ name: String, _ response: RunFunctionResponse, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let actual = try document(response)
         let url = directory.appendingPathComponent("\(name).yaml")
         if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
@@ -89,11 +106,16 @@ enum Golden {
             return
         }
         let expected = try? String(contentsOf: url, encoding: .utf8)
-        #expect(expected != nil, "missing golden file \(name).yaml: run UPDATE_GOLDEN=1 swift test --filter CompositionsTests", sourceLocation: sourceLocation)
+        #expect(
+            expected != nil,
+            "missing golden file \(name).yaml: run UPDATE_GOLDEN=1 swift test --filter CompositionsTests",
+            sourceLocation: sourceLocation)
         if let expected, expected != actual {
-            let diff = zip(expected.split(separator: "\n"), actual.split(separator: "\n")).enumerated()
+            let diff =
+                zip(expected.split(separator: "\n"), actual.split(separator: "\n")).enumerated()
                 .first { $0.element.0 != $0.element.1 }
-                .map { "first difference at line \($0.offset + 1):\n- \($0.element.0)\n+ \($0.element.1)" } ?? "lengths differ"
+                .map { "first difference at line \($0.offset + 1):\n- \($0.element.0)\n+ \($0.element.1)" }
+                ?? "lengths differ"
             Issue.record("golden \(name).yaml differs; \(diff)", sourceLocation: sourceLocation)
         }
     }

@@ -22,8 +22,10 @@ struct UpstreamMigrationTests {
         Expected(apiVersion: apiVersion, kind: kind, name: name, key: key)
     }
 
-    static let ec2 = "ec2.aws.m.upbound.io/v1beta1", eks = "eks.aws.m.upbound.io/v1beta1", iam = "iam.aws.m.upbound.io/v1beta1"
-    static let helm = "helm.m.crossplane.io/v1beta1", k8s = "kubernetes.m.crossplane.io/v1alpha1", usage = "protection.crossplane.io/v1beta1"
+    static let ec2 = "ec2.aws.m.upbound.io/v1beta1", eks = "eks.aws.m.upbound.io/v1beta1",
+        iam = "iam.aws.m.upbound.io/v1beta1"
+    static let helm = "helm.m.crossplane.io/v1beta1", k8s = "kubernetes.m.crossplane.io/v1alpha1",
+        usage = "protection.crossplane.io/v1beta1"
 
     /// Upstream's aws test cluster (version 1.30, medium, 3 nodes) and the 33 resources asserted for it.
     static let aws: (parameters: String, expected: [Expected]) = (
@@ -59,7 +61,9 @@ struct UpstreamMigrationTests {
             ref(k8s, "Object", "a-team-eks-ns-production", key: "a-team-eks-ns-production"),
             ref(k8s, "ProviderConfig", "a-team-eks"),
             ref(usage, "Usage", "a-team-eks-cluster-auth-helm-usage", key: "a-team-eks-cluster-auth-helm-usage"),
-            ref(usage, "Usage", "a-team-eks-cluster-auth-kubernetes-usage", key: "a-team-eks-cluster-auth-kubernetes-usage"),
+            ref(
+                usage, "Usage", "a-team-eks-cluster-auth-kubernetes-usage",
+                key: "a-team-eks-cluster-auth-kubernetes-usage"),
             ref(usage, "Usage", "a-team-eks-cluster-helm-usage", key: "a-team-eks-cluster-helm-usage"),
             ref(usage, "Usage", "a-team-eks-cluster-kubernetes-usage", key: "a-team-eks-cluster-kubernetes-usage"),
         ]
@@ -88,7 +92,9 @@ struct UpstreamMigrationTests {
         #"{"version":"1.26.6","nodeSize":"medium","minNodeCount":1}"#,
         [
             ref("azure.m.upbound.io/v1beta1", "ResourceGroup", "a-team-aks", key: "a-team-aks-resource-group"),
-            ref("containerservice.azure.m.upbound.io/v1beta1", "KubernetesCluster", "a-team-aks", key: "a-team-aks-cluster"),
+            ref(
+                "containerservice.azure.m.upbound.io/v1beta1", "KubernetesCluster", "a-team-aks",
+                key: "a-team-aks-cluster"),
             ref(helm, "ProviderConfig", "a-team-aks"),
             ref(helm, "ProviderConfig", "a-team-aks-local"),
             ref(helm, "Release", "a-team-aks-cilium"),
@@ -101,23 +107,30 @@ struct UpstreamMigrationTests {
         ]
     )
 
-    @Test("the same apiVersions, kinds, names and keys as upstream composes", arguments: [
-        ("aws", "a-team-eks"), ("google", "a-team-gke"), ("azure", "a-team-aks"),
-    ])
+    @Test(
+        "the same apiVersions, kinds, names and keys as upstream composes",
+        arguments: [
+            ("aws", "a-team-eks"), ("google", "a-team-gke"), ("azure", "a-team-aks"),
+        ])
     func sameResources(provider: String, name: String) throws {
         let (parameters, expected) = provider == "aws" ? Self.aws : provider == "google" ? Self.google : Self.azure
         let xr = ClusterV2GoldenTests.xr(name: name, provider: provider, parameters: parameters)
         let r = try Fixture(xr: xr).run()
         #expect(r.results.isEmpty, Comment(rawValue: r.results.map(\.message).joined()))
-        var ours: [String: String] = [:]   // "apiVersion kind name" -> key
+        var ours: [String: String] = [:] // "apiVersion kind name" -> key
         for (key, resource) in r.desired.resources {
             let o = try Golden.json(resource.resource)
-            let id = [o[path: ["apiVersion"]]?.string, o[path: ["kind"]]?.string, o[path: ["metadata", "name"]]?.string]
-                .map { $0 ?? "?" }.joined(separator: " ")
+            let id = [
+                o[path: ["apiVersion"]]?.string, o[path: ["kind"]]?.string, o[path: ["metadata", "name"]]?.string,
+            ]
+            .map { $0 ?? "?" }.joined(separator: " ")
             ours[id] = key
         }
         let theirs = expected.map { "\($0.apiVersion) \($0.kind) \($0.name)" }
-        #expect(Set(ours.keys) == Set(theirs), "ours only: \(Set(ours.keys).subtracting(theirs).sorted()); upstream only: \(Set(theirs).subtracting(ours.keys).sorted())")
+        #expect(
+            Set(ours.keys) == Set(theirs),
+            "ours only: \(Set(ours.keys).subtracting(theirs).sorted()); upstream only: \(Set(theirs).subtracting(ours.keys).sorted())"
+        )
         for e in expected {
             guard let key = e.key else { continue }
             #expect(ours["\(e.apiVersion) \(e.kind) \(e.name)"] == key, "\(e.kind) \(e.name)")

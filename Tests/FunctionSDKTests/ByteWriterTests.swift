@@ -19,9 +19,12 @@ struct ByteWriterTests {
                     }
                 }
                 #expect(written == offset + count)
-                #expect(Array(out[offset..<(offset + count)]) == Array(source[offset..<(offset + count)]), "count \(count) offset \(offset)")
-                #expect(out[..<offset].allSatisfy { $0 == 0xEE } && out[(offset + count)...].allSatisfy { $0 == 0xEE },
-                        "count \(count) offset \(offset) wrote outside its span")
+                #expect(
+                    Array(out[offset..<(offset + count)]) == Array(source[offset..<(offset + count)]),
+                    "count \(count) offset \(offset)")
+                #expect(
+                    out[..<offset].allSatisfy { $0 == 0xEE } && out[(offset + count)...].allSatisfy { $0 == 0xEE },
+                    "count \(count) offset \(offset) wrote outside its span")
             }
         }
     }

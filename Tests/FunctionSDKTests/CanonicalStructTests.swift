@@ -12,7 +12,8 @@ struct CanonicalStructTests {
         #"{"n":1.5,"t":true,"f":false,"z":null,"s":"","o":{},"deep":{"a":{"b":{"c":{"d":"e"}}}}}"#,
         #"{"list":[1,"two",{"three":3},[4]],"after":"x"}"#,
         #"{"ключ":"значение","emoji":"𝄞✓","mixed":"aé"}"#,
-        "{\"long\":\"" + String(repeating: "x", count: 300) + "\",\"longer\":\"" + String(repeating: "y", count: 20000) + "\"}",
+        "{\"long\":\"" + String(repeating: "x", count: 300) + "\",\"longer\":\"" + String(repeating: "y", count: 20000)
+            + "\"}",
         "{\"wide\":{" + (0..<40).map { "\"k\($0)\":\"value-\($0)\"" }.joined(separator: ",") + "}}",
     ]
 
@@ -23,7 +24,11 @@ struct CanonicalStructTests {
     static func verdict(_ bytes: [UInt8], shortcut: Bool) -> String {
         bytes.withUnsafeBufferPointer { b in
             do {
-                if shortcut { try MessageShape.structure.validate(b, 0..<b.count) } else { try MessageShape.structure.walk(b, 0..<b.count) }
+                if shortcut {
+                    try MessageShape.structure.validate(b, 0..<b.count)
+                } else {
+                    try MessageShape.structure.walk(b, 0..<b.count)
+                }
                 return "ok"
             } catch {
                 return "malformed"
@@ -61,11 +66,13 @@ struct CanonicalStructTests {
                 }
                 let fast = Self.verdict(b, shortcut: true), slow = Self.verdict(b, shortcut: false)
                 if slow == "malformed" { malformed += 1 }
-                if fast != slow { disagreements.append("\(json.prefix(30))… round \(round): shortcut \(fast), walk \(slow)") }
+                if fast != slow {
+                    disagreements.append("\(json.prefix(30))… round \(round): shortcut \(fast), walk \(slow)")
+                }
             }
         }
         #expect(disagreements.count == 0, Comment(rawValue: disagreements.prefix(5).joined(separator: "\n")))
-        #expect(malformed > 1000)   // the corruptions do reach the checks
+        #expect(malformed > 1000) // the corruptions do reach the checks
     }
 }
 

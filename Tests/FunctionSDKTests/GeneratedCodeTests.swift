@@ -8,7 +8,8 @@ struct GeneratedCodeTests {
     /// no longer matches it. (.ci/run also regenerates from scratch and diffs.)
     @Test("Generated/ is current with Proto/")
     func stampMatches() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let sdk = root.appendingPathComponent("Sources/FunctionSDK")
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/bash")

@@ -17,15 +17,20 @@ func samplePassThroughRequest() throws -> (request: RunFunctionRequest, bytes: [
     var r = RunFunctionRequest()
     r.meta.tag = "abc123"
     var xr = Resource()
-    xr.resource = try structValue(#"{"apiVersion":"platform.example.org/v1alpha1","kind":"XWebApp","metadata":{"name":"web-7k2xq"},"spec":{"replicas":3}}"#)
+    xr.resource = try structValue(
+        #"{"apiVersion":"platform.example.org/v1alpha1","kind":"XWebApp","metadata":{"name":"web-7k2xq"},"spec":{"replicas":3}}"#
+    )
     r.observed.composite = xr
     var desiredXR = Resource()
-    desiredXR.resource = try structValue(#"{"apiVersion":"platform.example.org/v1alpha1","kind":"XWebApp","status":{"phase":"Provisioning"}}"#)
+    desiredXR.resource = try structValue(
+        #"{"apiVersion":"platform.example.org/v1alpha1","kind":"XWebApp","status":{"phase":"Provisioning"}}"#)
     desiredXR.connectionDetails = ["url": Data("https://web.example.org".utf8)]
     r.desired.composite = desiredXR
     for i in 0..<20 {
         var res = Resource()
-        res.resource = try structValue(#"{"apiVersion":"s3.aws.upbound.io/v1beta1","kind":"Bucket","metadata":{"name":"web-assets-\#(i)","labels":{"team":"web","index":"\#(i)"}},"spec":{"forProvider":{"region":"eu-west-1","tags":{"a":"b","n":\#(i)}}}}"#)
+        res.resource = try structValue(
+            #"{"apiVersion":"s3.aws.upbound.io/v1beta1","kind":"Bucket","metadata":{"name":"web-assets-\#(i)","labels":{"team":"web","index":"\#(i)"}},"spec":{"forProvider":{"region":"eu-west-1","tags":{"a":"b","n":\#(i)}}}}"#
+        )
         res.ready = i % 2 == 0 ? .true : .false
         res.connectionDetails = ["endpoint": Data("bucket-\(i).s3.example".utf8)]
         r.desired.resources["bucket-\(i)"] = res
@@ -33,7 +38,7 @@ func samplePassThroughRequest() throws -> (request: RunFunctionRequest, bytes: [
     r.context = try structValue(#"{"apiextensions.crossplane.io/environment":{"region":"eu-west-1"}}"#)
     // Unknown fields: field 99 inside desired (a future State field) and inside a resource.
     var unknownInDesired = r.desired
-    try unknownInDesired.merge(serializedBytes: [0x98, 0x06, 0x2a] as [UInt8])   // field 99, varint 42
+    try unknownInDesired.merge(serializedBytes: [0x98, 0x06, 0x2a] as [UInt8]) // field 99, varint 42
     r.desired = unknownInDesired
     let bytes: [UInt8] = try r.serializedBytes()
     return (r, bytes)
@@ -81,7 +86,8 @@ struct PassThroughTests {
     func noMeta() throws {
         var r = RunFunctionRequest()
         r.observed.composite.resource = try structValue(#"{"apiVersion":"v1","kind":"X"}"#)
-        let out = try RunFunctionResponse(serializedBytes: try FunctionRunnerService.call(function, requestBytes: try r.serializedBytes()))
+        let out = try RunFunctionResponse(
+            serializedBytes: try FunctionRunnerService.call(function, requestBytes: try r.serializedBytes()))
         #expect(out.meta.tag == "")
         #expect(out.meta.ttl.seconds == 60)
         #expect(!out.hasContext)
@@ -92,13 +98,17 @@ struct PassThroughTests {
     func emptyContext() throws {
         var r = RunFunctionRequest()
         r.context = Google_Protobuf_Struct()
-        let out = try RunFunctionResponse(serializedBytes: try FunctionRunnerService.call(function, requestBytes: try r.serializedBytes()))
+        let out = try RunFunctionResponse(
+            serializedBytes: try FunctionRunnerService.call(function, requestBytes: try r.serializedBytes()))
         #expect(out.hasContext)
     }
 
-    @Test("corrupt protobuf is INTERNAL with the unmarshal wording", arguments: [
-        [UInt8(0x1a), 0x05, 0x01], [0x1a], [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01], [0x1b, 0x00],
-    ])
+    @Test(
+        "corrupt protobuf is INTERNAL with the unmarshal wording",
+        arguments: [
+            [UInt8(0x1a), 0x05, 0x01], [0x1a], [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01],
+            [0x1b, 0x00],
+        ])
     func corrupt(bytes: [UInt8]) {
         #expect {
             _ = try FunctionRunnerService.call(function, requestBytes: bytes)

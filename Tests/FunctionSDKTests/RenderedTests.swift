@@ -9,10 +9,12 @@ import Testing
 struct RenderedTests {
     /// Whether swift-protobuf reads the object's bytes as the Struct of this JSON text.
     static func decodes(_ object: Rendered, as json: String) throws -> Bool {
-        try Google_Protobuf_Struct(serializedBytes: Array(object.structBytes)) == Google_Protobuf_Struct(jsonString: json)
+        try Google_Protobuf_Struct(serializedBytes: Array(object.structBytes))
+            == Google_Protobuf_Struct(jsonString: json)
     }
 
-    @Test("object literals: entries in order, nil, null, \"\" and [] dropped, {} kept; numbers, bools, lists and nesting")
+    @Test(
+        "object literals: entries in order, nil, null, \"\" and [] dropped, {} kept; numbers, bools, lists and nesting")
     func literals() throws {
         try RenderArena.scope { () throws in
             let absent: String? = nil
@@ -30,7 +32,12 @@ struct RenderedTests {
                 "nan": .number(.nan),
             ]
             #expect(object.json.object?.keys == ["name", "kept", "n", "x", "yes", "list", "nested", "nan"])
-            #expect(try Self.decodes(object, as: #"{"kept":{},"list":["a",1.0,false,{"k":"v"},[]],"n":3.0,"name":"team-7-cluster","nan":null,"nested":{"deeper":{"deepest":"team-7"}},"x":2.5,"yes":true}"#))
+            #expect(
+                try Self.decodes(
+                    object,
+                    as:
+                        #"{"kept":{},"list":["a",1.0,false,{"k":"v"},[]],"n":3.0,"name":"team-7-cluster","nan":null,"nested":{"deeper":{"deepest":"team-7"}},"x":2.5,"yes":true}"#
+                ))
             #expect(object["name"]?.string == "team-7-cluster")
             #expect(object.stringLength("nested", "deeper") == nil)
             #expect(object["list"]?.json == ["a", 1, false, ["k": "v"], []])
@@ -59,7 +66,9 @@ struct RenderedTests {
         }
     }
 
-    @Test("a render far past the arena's first block: the arena grows, values made before stay valid, the next render starts small")
+    @Test(
+        "a render far past the arena's first block: the arena grows, values made before stay valid, the next render starts small"
+    )
     func growth() throws {
         try RenderArena.scope { () throws in
             let first: Rendered = ["before": "growth"]
@@ -88,7 +97,9 @@ struct RenderedTests {
             let kept = RenderArena.scope { () -> Rendered in ["kept": "past its render"] }
             RenderArena.scope { _ = kept.json }
         }
-        #expect(String(decoding: result.standardErrorContent, as: UTF8.self).contains("read outside the render (or thread) that made it"))
+        #expect(
+            String(decoding: result.standardErrorContent, as: UTF8.self).contains(
+                "read outside the render (or thread) that made it"))
     }
 
     @Test("a value taken to another thread stops the process")
@@ -99,6 +110,8 @@ struct RenderedTests {
             t.start()
             sleep(5)
         }
-        #expect(String(decoding: result.standardErrorContent, as: UTF8.self).contains("read outside the render (or thread) that made it"))
+        #expect(
+            String(decoding: result.standardErrorContent, as: UTF8.self).contains(
+                "read outside the render (or thread) that made it"))
     }
 }

@@ -5,12 +5,17 @@ import Testing
 /// Results encoded by hand are the bytes swift-protobuf writes, for every combination of fields.
 @Suite("ResponseWriter")
 struct ResponseWriterTests {
-    @Test("result(_:) writes what swift-protobuf writes: severities, empty and non-ASCII messages, reason and target present or not")
+    @Test(
+        "result(_:) writes what swift-protobuf writes: severities, empty and non-ASCII messages, reason and target present or not"
+    )
     func resultBytes() throws {
         var cases: [Result] = []
         for severity in [Severity.unspecified, .fatal, .warning, .normal] {
-            for message in ["", "CompositeCluster \"x\": spec.parameters.nodeSize must be one of small, medium, large, got \"huge\"",
-                            "ключ ✓ " + String(repeating: "m", count: 200)] {
+            for message in [
+                "",
+                "CompositeCluster \"x\": spec.parameters.nodeSize must be one of small, medium, large, got \"huge\"",
+                "ключ ✓ " + String(repeating: "m", count: 200),
+            ] {
                 for reason in [nil, "", "InvalidParameters"] {
                     for target in [nil, Target.unspecified, .composite, .compositeAndClaim] {
                         var r = Result()

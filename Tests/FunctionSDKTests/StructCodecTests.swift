@@ -12,9 +12,11 @@ struct StructCodecTests {
         "kind": "Subnet",
         "metadata": ["name": "a-team-1a", "labels": ["zone": "us-east-1a", "ключ": "значение ✓"]],
         "spec": [
-            "forProvider": ["cidrBlock": "10.0.0.0/24", "mapPublicIpOnLaunch": true, "size": 3, "ratio": 0.25,
-                            "tags": [["k": "v"], "x", 1, false]],
-            "long": .string(String(repeating: "y", count: 300)),   // two-byte lengths
+            "forProvider": [
+                "cidrBlock": "10.0.0.0/24", "mapPublicIpOnLaunch": true, "size": 3, "ratio": 0.25,
+                "tags": [["k": "v"], "x", 1, false],
+            ],
+            "long": .string(String(repeating: "y", count: 300)), // two-byte lengths
             "empty": [:],
         ],
     ]
@@ -31,7 +33,9 @@ struct StructCodecTests {
 
     @Test("NaN and infinities are written as null, and the lengths around them still add up")
     func nonFinite() throws {
-        let object: JSON.Object = ["a": ["nan": .number(.nan), "inf": .number(.infinity), "after": "kept"], "b": .number(-.infinity)]
+        let object: JSON.Object = [
+            "a": ["nan": .number(.nan), "inf": .number(.infinity), "after": "kept"], "b": .number(-.infinity),
+        ]
         let parsed = try Google_Protobuf_Struct(serializedBytes: StructCodec.encodedStruct(object))
         #expect(parsed.fields["a"]?.structValue.fields["nan"]?.kind == .nullValue(.nullValue))
         #expect(parsed.fields["a"]?.structValue.fields["inf"]?.kind == .nullValue(.nullValue))
@@ -43,16 +47,18 @@ struct StructCodecTests {
     func observedOnDemand() throws {
         var request = RunFunctionRequest()
         var resource = Resource()
-        resource.resource = try Google_Protobuf_Struct(jsonString: #"""
-            {"metadata":{"name":"n"},"spec":{"big":[1,2,3]},
-             "status":{"atProvider":{"address":"db.example"},
-                       "conditions":[{"type":"Synced","status":"True"},{"type":"Ready","status":"True","reason":"Available"},
-                                     {"type":"Ready","status":"False"}]}}
-            """#)
+        resource.resource = try Google_Protobuf_Struct(
+            jsonString: #"""
+                {"metadata":{"name":"n"},"spec":{"big":[1,2,3]},
+                 "status":{"atProvider":{"address":"db.example"},
+                           "conditions":[{"type":"Synced","status":"True"},{"type":"Ready","status":"True","reason":"Available"},
+                                         {"type":"Ready","status":"False"}]}}
+                """#)
         resource.connectionDetails["password"] = Data("s3cret".utf8)
         request.observed.resources["r"] = resource
         var unready = Resource()
-        unready.resource = try Google_Protobuf_Struct(jsonString: #"{"status":{"conditions":[{"type":"Ready","status":"False"}]}}"#)
+        unready.resource = try Google_Protobuf_Struct(
+            jsonString: #"{"status":{"conditions":[{"type":"Ready","status":"False"}]}}"#)
         request.observed.resources["u"] = unready
         var bare = Resource()
         bare.resource = try Google_Protobuf_Struct(jsonString: #"{"status":{"conditions":"not a list"}}"#)
@@ -66,7 +72,7 @@ struct StructCodecTests {
         #expect(r[path: "spec", "big"] == [1, 2, 3])
         #expect(r[path: "spec", "missing"] == nil)
         #expect(r[path: "metadata", "name", "deeper"] == nil)
-        #expect(r.readyCondition?["reason"] == "Available")   // the first Ready condition
+        #expect(r.readyCondition?["reason"] == "Available") // the first Ready condition
         #expect(r.isReady)
         #expect(r.connectionDetails["password"] == Array("s3cret".utf8))
         #expect(observed["u"]?.isReady == false)
@@ -95,20 +101,36 @@ struct MessageShapeTests {
     @Test("entries with the value before the key, two-byte lengths or extra fields are accepted")
     func otherLayouts() {
         let long = Array(String(repeating: "v", count: 200).utf8)
-        #expect(Self.check(Self.context(entry: Self.field(2, Self.field(3, Array("v".utf8))) + Self.field(1, Array("k".utf8)))) == nil)
-        #expect(Self.check(Self.context(entry: Self.field(1, Array("k".utf8)) + Self.field(2, Self.field(3, long)))) == nil)
-        #expect(Self.check(Self.context(entry: Self.field(1, Array("k".utf8)) + Self.field(2, Self.field(3, Array("v".utf8))) + [0x18, 0x01])) == nil)
-        #expect(Self.check(Self.context(entry: Self.field(1, Array("k".utf8)) + Self.field(2, Self.field(6, Self.field(1, [0x20, 0x01]))))) == nil)
+        #expect(
+            Self.check(
+                Self.context(entry: Self.field(2, Self.field(3, Array("v".utf8))) + Self.field(1, Array("k".utf8))))
+                == nil)
+        #expect(
+            Self.check(Self.context(entry: Self.field(1, Array("k".utf8)) + Self.field(2, Self.field(3, long)))) == nil)
+        #expect(
+            Self.check(
+                Self.context(
+                    entry: Self.field(1, Array("k".utf8)) + Self.field(2, Self.field(3, Array("v".utf8))) + [
+                        0x18, 0x01,
+                    ])) == nil)
+        #expect(
+            Self.check(
+                Self.context(
+                    entry: Self.field(1, Array("k".utf8)) + Self.field(2, Self.field(6, Self.field(1, [0x20, 0x01])))))
+                == nil)
     }
 
-    @Test("bad UTF-8 is refused in either layout, in keys and in values",
-          arguments: [
+    @Test(
+        "bad UTF-8 is refused in either layout, in keys and in values",
+        arguments: [
             context(entry: field(1, [0xff]) + field(2, field(3, Array("v".utf8)))),
             context(entry: field(1, Array("k".utf8)) + field(2, field(3, [0xc3]))),
             context(entry: field(2, field(3, [0xc3])) + field(1, Array("k".utf8))),
-            context(entry: field(1, Array("k".utf8)) + field(2, field(3, Array(repeating: 0x61, count: 200) + [0xed, 0xa0, 0x80]))),
+            context(
+                entry: field(1, Array("k".utf8))
+                    + field(2, field(3, Array(repeating: 0x61, count: 200) + [0xed, 0xa0, 0x80]))),
             context(entry: field(1, [0xe2, 0x82]) + field(2, field(5, []))),
-          ])
+        ])
     func badUTF8(bytes: [UInt8]) {
         #expect(Self.check(bytes)?.contains("UTF-8") == true)
     }

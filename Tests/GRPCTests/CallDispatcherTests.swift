@@ -13,7 +13,8 @@ final class GRPCHarness {
         h = Harness()
         var options = ServerOptions()
         options.maxReceiveMessageSize = maxReceive
-        dispatcher = CallDispatcher(router: Router([Service(name: "pkg.Svc", methods: ["M": handler])]), options: options)
+        dispatcher = CallDispatcher(
+            router: Router([Service(name: "pkg.Svc", methods: ["M": handler])]), options: options)
     }
 
     func pump() {
@@ -242,7 +243,8 @@ struct CallDispatcherTests {
 struct StreamingTests {
     func harness(_ handler: @escaping StreamingHandler) -> (Harness, CallDispatcher) {
         let h = Harness()
-        let d = CallDispatcher(router: Router([Service(name: "pkg.Svc", streams: ["S": handler])]), options: ServerOptions())
+        let d = CallDispatcher(
+            router: Router([Service(name: "pkg.Svc", streams: ["S": handler])]), options: ServerOptions())
         return (h, d)
     }
 
@@ -254,7 +256,7 @@ struct StreamingTests {
         fields[2] = (":path", "/pkg.Svc/S")
         h.headers(1, fields, endStream: false)
         pump()
-        h.send(.data, stream: 1, [0] + u32(1) + [7] + [0, 0, 0])   // one message and part of the next prefix
+        h.send(.data, stream: 1, [0] + u32(1) + [7] + [0, 0, 0]) // one message and part of the next prefix
         pump()
         var f = h.frames()
         #expect(f.map(\.type) == [0x1, 0x0])

@@ -28,7 +28,9 @@ struct GzipTests {
         }
     }
 
-    @Test("corrupt, truncated and empty data are refused", arguments: [[UInt8](), [0x1f, 0x8b, 0x08], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]])
+    @Test(
+        "corrupt, truncated and empty data are refused",
+        arguments: [[UInt8](), [0x1f, 0x8b, 0x08], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]])
     func corrupt(bytes: [UInt8]) {
         #expect(throws: Gzip.Failure.self) { try Gzip.decompress(bytes, limit: 1 << 20) }
         let truncated = Array(Gzip.compress(text).dropLast(9))
@@ -40,8 +42,10 @@ struct GzipTests {
         let g = GRPCHarness(handler: { bytes, _ in bytes + bytes })
         var options = ServerOptions()
         options.compressionThreshold = 1024
-        let d = CallDispatcher(router: Router([Service(name: "pkg.Svc", methods: ["M": { b, _ in b + b }])]), options: options)
-        g.h.headers(1, Harness.grpc + [("grpc-encoding", "gzip"), ("grpc-accept-encoding", "identity, gzip")], endStream: false)
+        let d = CallDispatcher(
+            router: Router([Service(name: "pkg.Svc", methods: ["M": { b, _ in b + b }])]), options: options)
+        g.h.headers(
+            1, Harness.grpc + [("grpc-encoding", "gzip"), ("grpc-accept-encoding", "identity, gzip")], endStream: false)
         for e in g.h.conn.takeEvents() { d.handle(e, connection: g.h.conn, now: 0) }
         let z = Gzip.compress(text)
         g.h.send(.data, flags: FrameFlags.endStream, stream: 1, [1] + u32(UInt32(z.count)) + z)
@@ -62,7 +66,8 @@ struct GzipTests {
         let framed = [1] + u32(UInt32(bomb.count)) + bomb
         for start in stride(from: 0, to: framed.count, by: 16384) {
             let end = min(start + 16384, framed.count)
-            g.h.send(.data, flags: end == framed.count ? FrameFlags.endStream : 0, stream: 3, Array(framed[start..<end]))
+            g.h.send(
+                .data, flags: end == framed.count ? FrameFlags.endStream : 0, stream: 3, Array(framed[start..<end]))
         }
         g.pump()
         var h = try g.response().headers[0]

@@ -3,11 +3,14 @@ import Testing
 
 @Suite("gRPC wire rules")
 struct WireRulesTests {
-    @Test("grpc-timeout units, 8 digits, saturation", arguments: [
-        ("99999999S", UInt64(99_999_999) * 1_000_000_000), ("60000000u", 60_000_000_000), ("1n", 1), ("0n", 0),
-        ("119998m", 119_998_000_000), ("1999407u", 1_999_407_000), ("1H", 3_600_000_000_000), ("2M", 120_000_000_000),
-        ("99999999H", UInt64.max),
-    ])
+    @Test(
+        "grpc-timeout units, 8 digits, saturation",
+        arguments: [
+            ("99999999S", UInt64(99_999_999) * 1_000_000_000), ("60000000u", 60_000_000_000), ("1n", 1), ("0n", 0),
+            ("119998m", 119_998_000_000), ("1999407u", 1_999_407_000), ("1H", 3_600_000_000_000),
+            ("2M", 120_000_000_000),
+            ("99999999H", UInt64.max),
+        ])
     func timeouts(text: String, nanos: UInt64) {
         #expect(Timeout.parseNanoseconds(text) == nanos)
     }
@@ -36,7 +39,9 @@ struct WireRulesTests {
     @Test("deframer: a second message in the same frame is a cardinality violation")
     func merged() {
         var d = MessageDeframer(limit: 100)
-        #expect(throws: MessageDeframer.Failure.multipleMessages) { try d.append([0, 0, 0, 0, 1, 7, 0, 0, 0, 0, 1, 8]) }
+        #expect(throws: MessageDeframer.Failure.multipleMessages) {
+            try d.append([0, 0, 0, 0, 1, 7, 0, 0, 0, 0, 1, 8])
+        }
     }
 
     @Test("deframer: the length is checked before any body byte is buffered")

@@ -6,8 +6,10 @@ import Testing
 /// through table insertions, evictions and size updates, and a decoder reads the same fields.
 @Suite("HPACK encoder memo")
 struct EncoderMemoTests {
-    static let headers = [HeaderField(":status", "200"), HeaderField("content-type", "application/grpc"),
-                          HeaderField("grpc-accept-encoding", "gzip,identity")]
+    static let headers = [
+        HeaderField(":status", "200"), HeaderField("content-type", "application/grpc"),
+        HeaderField("grpc-accept-encoding", "gzip,identity"),
+    ]
     static let trailers = [HeaderField("grpc-status", "0")]
     static let gzipHeaders = headers + [HeaderField("grpc-encoding", "gzip")]
 
@@ -68,8 +70,11 @@ struct RepeatedLiteralTests {
         var encoder = Encoder(indexedNames: [])
         var decoder = Decoder()
         // Literals without indexing, as nghttp2 sends :path and content-length.
-        let paths = ["/apiextensions.fn.proto.v1.FunctionRunnerService/RunFunction", "/apiextensions.fn.proto.v1.FunctionRunnerService/RunFunctiom",
-                     "/a", "/b", "/c", "/d", "/e", "/apiextensions.fn.proto.v1.FunctionRunnerService/RunFunction"]
+        let paths = [
+            "/apiextensions.fn.proto.v1.FunctionRunnerService/RunFunction",
+            "/apiextensions.fn.proto.v1.FunctionRunnerService/RunFunctiom",
+            "/a", "/b", "/c", "/d", "/e", "/apiextensions.fn.proto.v1.FunctionRunnerService/RunFunction",
+        ]
         for round in 0..<3 {
             for (i, path) in paths.enumerated() {
                 let fields = [HeaderField(":path", path), HeaderField("content-length", String(8836 + i + round))]

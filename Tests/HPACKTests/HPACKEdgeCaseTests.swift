@@ -114,8 +114,10 @@ struct HPACKEdgeCaseTests {
     func encoderRoundTrip() throws {
         var e = Encoder()
         var d = Decoder()
-        let response = [HeaderField(":status", "200"), HeaderField("content-type", "application/grpc"),
-                        HeaderField("grpc-message", "100% ünïcode"), HeaderField("secret", "x", neverIndexed: true)]
+        let response = [
+            HeaderField(":status", "200"), HeaderField("content-type", "application/grpc"),
+            HeaderField("grpc-message", "100% ünïcode"), HeaderField("secret", "x", neverIndexed: true),
+        ]
         var first: [UInt8] = []
         e.encode(response, into: &first)
         #expect(try d.decode(first).fields == response)

@@ -42,7 +42,8 @@ public enum ConnectionDriver {
             if closingBefore { throw Violation(description: "event \(event) after a connection error") }
             if case .request(let stream, _, _) = event {
                 conn.sendHeaders(stream: stream, fields: [HeaderField(":status", "200")], endStream: false)
-                conn.sendData(stream: stream, bytes: [UInt8](repeating: 0x61, count: Int(stream % 5) * 9000), endStream: false)
+                conn.sendData(
+                    stream: stream, bytes: [UInt8](repeating: 0x61, count: Int(stream % 5) * 9000), endStream: false)
                 conn.sendTrailers(stream: stream, fields: [HeaderField("grpc-status", "0")])
             }
         }

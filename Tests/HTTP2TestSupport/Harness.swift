@@ -22,14 +22,18 @@ public struct Frame: Equatable, CustomStringConvertible {
         }
     }
 
-    public var description: String { "Frame(type: \(type), flags: \(flags), stream: \(stream), \(payload.count) octets)" }
+    public var description: String {
+        "Frame(type: \(type), flags: \(flags), stream: \(stream), \(payload.count) octets)"
+    }
 }
 
 public func be32(_ b: [UInt8], _ i: Int) -> UInt32 {
     UInt32(b[i]) << 24 | UInt32(b[i + 1]) << 16 | UInt32(b[i + 2]) << 8 | UInt32(b[i + 3])
 }
 
-public func u32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8((v >> 16) & 0xff), UInt8((v >> 8) & 0xff), UInt8(v & 0xff)] }
+public func u32(_ v: UInt32) -> [UInt8] {
+    [UInt8(v >> 24), UInt8((v >> 16) & 0xff), UInt8((v >> 8) & 0xff), UInt8(v & 0xff)]
+}
 
 /// One frame's bytes: the 9-octet header, then the payload.
 public func frameBytes(_ type: FrameType, flags: UInt8 = 0, stream: UInt32, _ payload: [UInt8]) -> [UInt8] {
@@ -47,8 +51,10 @@ public final class Harness {
 
     /// With `handshake`, the preface and an empty SETTINGS are sent and the server's preface is read.
     /// The connection's max-age jitter is `ageJitter` (none by default, so ages are exact).
-    public init(configuration: Configuration = Configuration(), handshake: Bool = true, settings: [(UInt16, UInt32)] = [],
-                ageJitter: Double = 0) {
+    public init(
+        configuration: Configuration = Configuration(), handshake: Bool = true, settings: [(UInt16, UInt32)] = [],
+        ageJitter: Double = 0
+    ) {
         conn = ServerConnection(configuration: configuration, ageJitter: ageJitter)
         conn.start(now: now)
         if handshake {
@@ -56,7 +62,7 @@ public final class Harness {
             for (id, v) in settings { payload += [UInt8(id >> 8), UInt8(id & 0xff)] + u32(v) }
             send(Harness.preface + frameBytes(.settings, stream: 0, payload))
             _ = frames()
-            send(.settings, flags: FrameFlags.ack, stream: 0)   // ACK our SETTINGS, as every client does
+            send(.settings, flags: FrameFlags.ack, stream: 0) // ACK our SETTINGS, as every client does
             _ = frames()
         }
     }
@@ -75,11 +81,15 @@ public final class Harness {
     }
 
     public static let get = [(":method", "GET"), (":scheme", "http"), (":path", "/"), (":authority", "localhost")]
-    public static let grpc = [(":method", "POST"), (":scheme", "http"), (":path", "/pkg.Svc/M"), (":authority", "localhost"),
-                       ("content-type", "application/grpc"), ("te", "trailers")]
+    public static let grpc = [
+        (":method", "POST"), (":scheme", "http"), (":path", "/pkg.Svc/M"), (":authority", "localhost"),
+        ("content-type", "application/grpc"), ("te", "trailers"),
+    ]
 
     public func headers(_ stream: UInt32, _ fields: [(String, String)] = Harness.get, endStream: Bool = true) {
-        send(.headers, flags: FrameFlags.endHeaders | (endStream ? FrameFlags.endStream : 0), stream: stream, block(fields))
+        send(
+            .headers, flags: FrameFlags.endHeaders | (endStream ? FrameFlags.endStream : 0), stream: stream,
+            block(fields))
     }
 
     /// Frames the server wrote since the last call.
@@ -89,12 +99,14 @@ public final class Harness {
         var i = 0
         while i + 9 <= b.count {
             let n = Int(b[i]) << 16 | Int(b[i + 1]) << 8 | Int(b[i + 2])
-            out.append(Frame(type: b[i + 3], flags: b[i + 4], stream: be32(b, i + 5) & 0x7fff_ffff,
-                             payload: Array(b[(i + 9)..<(i + 9 + n)])))
+            out.append(
+                Frame(
+                    type: b[i + 3], flags: b[i + 4], stream: be32(b, i + 5) & 0x7fff_ffff,
+                    payload: Array(b[(i + 9)..<(i + 9 + n)])))
             i += 9 + n
         }
         conn.outbound.removeAll()
-        conn.outputDrained()   // as the transport does once everything is written
+        conn.outputDrained() // as the transport does once everything is written
         return out
     }
 

@@ -18,7 +18,9 @@ struct ConnectionAgeTests {
 
     func goAwayDebug(_ f: Frame) -> String { String(decoding: f.payload.dropFirst(8), as: UTF8.self) }
 
-    @Test("at the age: GOAWAY(2^31-1, NO_ERROR, max_age) and a PING; a stream opened meanwhile is served; after the ACK, GOAWAY with the last stream; both calls complete")
+    @Test(
+        "at the age: GOAWAY(2^31-1, NO_ERROR, max_age) and a PING; a stream opened meanwhile is served; after the ACK, GOAWAY with the last stream; both calls complete"
+    )
     func drainAtAge() throws {
         let h = Harness(configuration: Self.config())
         let start = h.now
@@ -29,7 +31,8 @@ struct ConnectionAgeTests {
         h.conn.tick(now: start + 10 * Self.second)
         let first = h.frames()
         #expect(first.map(\.type) == [0x7, 0x6])
-        #expect(be32(first[0].payload, 0) == 0x7fff_ffff && first[0].errorCode == 0 && goAwayDebug(first[0]) == "max_age")
+        #expect(
+            be32(first[0].payload, 0) == 0x7fff_ffff && first[0].errorCode == 0 && goAwayDebug(first[0]) == "max_age")
         #expect(h.conn.closeReason == .maxAge && !h.conn.isGoingAway)
         // Stream 3 crossed the GOAWAY on the wire: still served.
         h.headers(3, Harness.grpc, endStream: true)
@@ -64,7 +67,9 @@ struct ConnectionAgeTests {
         #expect(f.map(\.type) == [0x7] && be32(f[0].payload, 0) == 1 && goAwayDebug(f[0]) == "max_age")
     }
 
-    @Test("a call still running when the grace ends is cut: a last GOAWAY that does not raise the last stream id, and the stream is reset")
+    @Test(
+        "a call still running when the grace ends is cut: a last GOAWAY that does not raise the last stream id, and the stream is reset"
+    )
     func graceEnds() {
         let h = Harness(configuration: Self.config(grace: 30 * Self.second))
         let start = h.now
@@ -74,7 +79,7 @@ struct ConnectionAgeTests {
         let ping = h.frames()[1]
         h.send(.ping, flags: FrameFlags.ack, stream: 0, ping.payload)
         _ = h.frames()
-        h.headers(5, Harness.grpc, endStream: false)   // after the final GOAWAY: ignored
+        h.headers(5, Harness.grpc, endStream: false) // after the final GOAWAY: ignored
         h.conn.tick(now: start + 39 * Self.second)
         #expect(h.frames().isEmpty && !h.conn.isClosing)
         h.conn.tick(now: start + 40 * Self.second)
@@ -108,7 +113,7 @@ struct ConnectionAgeTests {
         let config = Self.config(age: 60 * Self.second)
         #expect(ServerConnection(configuration: config, ageJitter: -0.1).maxAgeNanos == 54 * Self.second)
         #expect(ServerConnection(configuration: config, ageJitter: 0.05).maxAgeNanos == 63 * Self.second)
-        #expect(ServerConnection(configuration: config, ageJitter: 0.7).maxAgeNanos == 66 * Self.second)   // clamped
+        #expect(ServerConnection(configuration: config, ageJitter: 0.7).maxAgeNanos == 66 * Self.second) // clamped
         let ages = (0..<1000).map { _ in ServerConnection(configuration: config).maxAgeNanos }
         #expect(ages.allSatisfy { $0 >= 54 * Self.second && $0 < 66 * Self.second })
         // Spread over the whole range, not bunched: each sixth of it holds some of the 1,000.

@@ -68,7 +68,7 @@ struct ConnectionTests {
 
     @Test("response: HEADERS, DATA split by the peer's window, trailers after the data")
     func responseFlowControl() throws {
-        let h = Harness(settings: [(0x4, 3)])   // INITIAL_WINDOW_SIZE 3
+        let h = Harness(settings: [(0x4, 3)]) // INITIAL_WINDOW_SIZE 3
         h.headers(1)
         _ = h.conn.takeEvents()
         h.conn.sendHeaders(stream: 1, fields: [HeaderField(":status", "200")], endStream: false)
@@ -79,7 +79,7 @@ struct ConnectionTests {
         #expect(f[1].payload == Array("hel".utf8))
         // http2/6.9.2/2: lowering INITIAL_WINDOW_SIZE makes the window negative; nothing goes out.
         h.send(.settings, stream: 0, [0, 4] + u32(2))
-        #expect(h.frames().map(\.type) == [0x4])   // only the ACK
+        #expect(h.frames().map(\.type) == [0x4]) // only the ACK
         h.send(.windowUpdate, stream: 1, u32(2))
         f = h.frames()
         #expect(f.count == 1 && f[0].payload == Array("l".utf8))
@@ -108,7 +108,11 @@ struct ConnectionTests {
             streamCredit -= chunk.count
             connCredit -= chunk.count
             for f in h.frames() where f.type == 0x8 {
-                if f.stream == 1 { streamCredit += Int(be32(f.payload, 0)) } else { connCredit += Int(be32(f.payload, 0)) }
+                if f.stream == 1 {
+                    streamCredit += Int(be32(f.payload, 0))
+                } else {
+                    connCredit += Int(be32(f.payload, 0))
+                }
             }
             for e in h.conn.takeEvents() { if case .data(_, let b, _) = e { received += b.count } }
         }
@@ -134,7 +138,7 @@ struct ConnectionTests {
         h.conn.sendHeaders(stream: 1, fields: [HeaderField(":status", "200")], endStream: false)
         h.conn.sendData(stream: 1, bytes: [1, 2, 3], endStream: true)
         #expect(h.frames().map(\.type) == [0x1])
-        h.send(.settings, stream: 0, [0, 4] + u32(1))   // http2/6.9.2/1
+        h.send(.settings, stream: 0, [0, 4] + u32(1)) // http2/6.9.2/1
         let f = h.frames()
         #expect(f.map(\.type) == [0x4, 0x0])
         #expect(f[1].payload == [1])
@@ -161,12 +165,15 @@ struct ConnectionTests {
         let h = Harness(configuration: config)
         h.headers(1, Harness.grpc, endStream: false)
         h.headers(3, Harness.grpc + [("x-later", "value")], endStream: false)
-        #expect(h.frames().last == Frame(type: 0x3, flags: 0, stream: 3, payload: u32(ErrorCode.refusedStream.rawValue)))
+        #expect(
+            h.frames().last == Frame(type: 0x3, flags: 0, stream: 3, payload: u32(ErrorCode.refusedStream.rawValue)))
         h.conn.sendHeaders(stream: 1, fields: [HeaderField(":status", "200")], endStream: true)
         _ = h.frames()
         h.headers(5, Harness.grpc + [("x-later", "value")])
         let events = h.conn.takeEvents()
-        guard case .request(5, let head, _)? = events.last else { Issue.record("stream 5 not accepted: \(events)"); return }
+        guard case .request(5, let head, _)? = events.last else {
+            Issue.record("stream 5 not accepted: \(events)"); return
+        }
         #expect(head.first("x-later") == "value")
     }
 
@@ -206,7 +213,8 @@ struct ConnectionTests {
     func earlyClose() {
         let h = Harness()
         h.headers(1, Harness.grpc, endStream: false)
-        h.conn.sendHeaders(stream: 1, fields: [HeaderField(":status", "200"), HeaderField("grpc-status", "12")], endStream: true)
+        h.conn.sendHeaders(
+            stream: 1, fields: [HeaderField(":status", "200"), HeaderField("grpc-status", "12")], endStream: true)
         let f = h.frames()
         #expect(f.map(\.type) == [0x1, 0x3])
         #expect(f[1].errorCode == 0)
@@ -220,11 +228,16 @@ struct ConnectionTests {
         var config = Configuration()
         config.maxHeaderListSize = 200
         let h = Harness(configuration: config)
-        h.send(.headers, flags: FrameFlags.endStream | FrameFlags.endHeaders, stream: 1, h.block(Harness.get + [("x-big", String(repeating: "a", count: 300))]))
+        h.send(
+            .headers, flags: FrameFlags.endStream | FrameFlags.endHeaders, stream: 1,
+            h.block(Harness.get + [("x-big", String(repeating: "a", count: 300))]))
         let f = h.frames()
         #expect(f.count == 1 && f[0].flags & 0x1 == 0x1)
-        #expect(try h.decodeHeaders(f[0]) == [HeaderField(":status", "431"), HeaderField("grpc-status", "8"),
-                                              HeaderField("grpc-message", "header list too large")])
+        #expect(
+            try h.decodeHeaders(f[0]) == [
+                HeaderField(":status", "431"), HeaderField("grpc-status", "8"),
+                HeaderField("grpc-message", "header list too large"),
+            ])
         h.headers(3)
         guard case .request(3, _, _)? = h.conn.takeEvents().last else { Issue.record("next request lost"); return }
     }

@@ -25,7 +25,8 @@ struct GlitchBudgetTests {
         for i in 0..<500 {
             let id = UInt32(2 * i + 1)
             h.headers(id, Harness.grpc, endStream: true)
-            h.conn.sendHeaders(stream: id, fields: [HeaderField(":status", "200"), HeaderField("grpc-status", "0")], endStream: true)
+            h.conn.sendHeaders(
+                stream: id, fields: [HeaderField(":status", "200"), HeaderField("grpc-status", "0")], endStream: true)
             h.send(.ping, stream: 0, [1, 2, 3, 4, 5, 6, 7, 8])
         }
         #expect(!h.conn.isClosing)
@@ -57,7 +58,7 @@ struct GlitchBudgetTests {
         let h = Harness()
         var stream: UInt32 = 1
         for _ in 0..<1000 {
-            h.now += 50_000_000   // 20 resets a second, below the 50/s refill
+            h.now += 50_000_000 // 20 resets a second, below the 50/s refill
             h.headers(stream, Harness.grpc, endStream: false)
             h.send(.rstStream, stream: stream, u32(8))
             stream += 2

@@ -16,12 +16,14 @@ struct InputPathTests {
                 for bad: UInt8 in [0x00, 0x0a, 0x0d] {
                     var v = clean
                     v[position] = bad
-                    #expect(!v.withUnsafeBufferPointer(RequestValidator.hasNoNULCRLF), "\(bad) at \(position) of \(length)")
+                    #expect(
+                        !v.withUnsafeBufferPointer(RequestValidator.hasNoNULCRLF), "\(bad) at \(position) of \(length)")
                 }
                 for near: UInt8 in [0x01, 0x09, 0x0b, 0x0c, 0x0e, 0x8a, 0x8d, 0xff] {
                     var v = clean
                     v[position] = near
-                    #expect(v.withUnsafeBufferPointer(RequestValidator.hasNoNULCRLF), "\(near) at \(position) of \(length)")
+                    #expect(
+                        v.withUnsafeBufferPointer(RequestValidator.hasNoNULCRLF), "\(near) at \(position) of \(length)")
                 }
             }
         }
@@ -33,13 +35,18 @@ struct InputPathTests {
         var wire = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8) + frameBytes(.settings, stream: 0, [])
         for stream in stride(from: UInt32(1), through: 39, by: 2) {
             var block: [UInt8] = []
-            encoder.encode([HeaderField(":method", "POST"), HeaderField(":scheme", "http"), HeaderField(":path", "/p/\(stream)"),
-                            HeaderField(":authority", "x"), HeaderField("content-type", "application/grpc")], into: &block)
+            encoder.encode(
+                [
+                    HeaderField(":method", "POST"), HeaderField(":scheme", "http"),
+                    HeaderField(":path", "/p/\(stream)"),
+                    HeaderField(":authority", "x"), HeaderField("content-type", "application/grpc"),
+                ], into: &block)
             wire += frameBytes(.headers, flags: FrameFlags.endHeaders, stream: stream, block)
             let body = (0..<(Int(stream) * 700)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ Int(stream)) }
             for chunk in stride(from: 0, to: body.count, by: 16384) {
                 let part = Array(body[chunk..<min(body.count, chunk + 16384)])
-                wire += frameBytes(.data, flags: chunk + 16384 >= body.count ? FrameFlags.endStream : 0, stream: stream, part)
+                wire += frameBytes(
+                    .data, flags: chunk + 16384 >= body.count ? FrameFlags.endStream : 0, stream: stream, part)
             }
         }
         func events(chunk: Int) -> [String] {
@@ -51,7 +58,9 @@ struct InputPathTests {
             while offset < wire.count {
                 let n = c.receive(now: 2) { space in
                     let take = min(chunk, space.count, wire.count - offset)
-                    wire.withUnsafeBytes { space.baseAddress!.copyMemory(from: $0.baseAddress! + offset, byteCount: take) }
+                    wire.withUnsafeBytes {
+                        space.baseAddress!.copyMemory(from: $0.baseAddress! + offset, byteCount: take)
+                    }
                     return take
                 }
                 offset += n

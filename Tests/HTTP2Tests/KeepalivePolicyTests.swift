@@ -8,7 +8,7 @@ import Testing
 @Suite("client PINGs: keepalive enforcement")
 struct KeepalivePolicyTests {
     static let second: UInt64 = 1_000_000_000
-    static let probe: [UInt8] = [0x02, 0x04, 0x10, 0x10, 0x09, 0x0e, 0x07, 0x07]   // grpc-go's bandwidth probe
+    static let probe: [UInt8] = [0x02, 0x04, 0x10, 0x10, 0x09, 0x0e, 0x07, 0x07] // grpc-go's bandwidth probe
 
     /// Answers stream `id` (already open) with HEADERS, one DATA frame and trailers.
     func answer(_ h: Harness, _ id: UInt32) {
@@ -36,12 +36,14 @@ struct KeepalivePolicyTests {
         #expect(acks == 2000)
     }
 
-    @Test("with nothing written in between, two early PINGs are tolerated and the third strike gets GOAWAY ENHANCE_YOUR_CALM too_many_pings")
+    @Test(
+        "with nothing written in between, two early PINGs are tolerated and the third strike gets GOAWAY ENHANCE_YOUR_CALM too_many_pings"
+    )
     func thirdStrike() {
         let h = Harness()
         for _ in 0..<3 {
             h.now += Self.second
-            h.send(.ping, stream: 0, Self.probe)   // the first is no strike (nothing before it), then strikes 1 and 2
+            h.send(.ping, stream: 0, Self.probe) // the first is no strike (nothing before it), then strikes 1 and 2
         }
         #expect(!h.conn.isClosing)
         #expect(h.frames().filter { $0.type == 0x6 }.count == 3)
@@ -70,7 +72,7 @@ struct KeepalivePolicyTests {
 
     @Test("every DATA frame written clears the strikes, even in the middle of one message held back by flow control")
     func clearedPerFrame() {
-        let h = Harness(settings: [(0x4, 10)])   // the client's stream window: 10 octets
+        let h = Harness(settings: [(0x4, 10)]) // the client's stream window: 10 octets
         h.headers(1, Harness.grpc, endStream: true)
         _ = h.conn.takeEvents()
         h.conn.sendHeaders(stream: 1, fields: [HeaderField(":status", "200")], endStream: false)
@@ -94,6 +96,8 @@ struct KeepalivePolicyTests {
         let f = h.frames()
         #expect(f.filter { $0.type == 0x6 }.count == 3)
         #expect(f.last?.type == 0x7 && f.last.map(goAwayDebug) == "too_many_pings")
-        guard case .reset(1, .enhanceYourCalm)? = h.conn.takeEvents().last else { Issue.record("stream 1 not reset"); return }
+        guard case .reset(1, .enhanceYourCalm)? = h.conn.takeEvents().last else {
+            Issue.record("stream 1 not reset"); return
+        }
     }
 }

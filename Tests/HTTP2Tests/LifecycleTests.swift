@@ -9,7 +9,9 @@ import Testing
 struct LifecycleTests {
     static let second: UInt64 = 1_000_000_000
 
-    @Test("graceful shutdown: GOAWAY(2^31-1) and a PING, streams opened meanwhile are served, then GOAWAY(last id) after the ACK")
+    @Test(
+        "graceful shutdown: GOAWAY(2^31-1) and a PING, streams opened meanwhile are served, then GOAWAY(last id) after the ACK"
+    )
     func twoStepShutdown() throws {
         let h = Harness()
         h.headers(1, Harness.grpc, endStream: false)
@@ -33,7 +35,9 @@ struct LifecycleTests {
         #expect(h.conn.takeEvents().isEmpty && h.frames().isEmpty)
         #expect(h.conn.activeStreamCount == 2)
         h.send(.data, flags: FrameFlags.endStream, stream: 1, [0, 0, 0, 0, 0])
-        guard case .data(1, _, true)? = h.conn.takeEvents().first else { Issue.record("stream 1 lost its data"); return }
+        guard case .data(1, _, true)? = h.conn.takeEvents().first else {
+            Issue.record("stream 1 lost its data"); return
+        }
     }
 
     @Test("without a PING ACK, the final GOAWAY follows after a second")
@@ -102,7 +106,9 @@ struct LifecycleTests {
         #expect(h.frames().last?.errorCode == ErrorCode.enhanceYourCalm.rawValue)
     }
 
-    @Test("over the buffered-bytes budget only the oldest stream still sending gets stream credit; the rest is released after")
+    @Test(
+        "over the buffered-bytes budget only the oldest stream still sending gets stream credit; the rest is released after"
+    )
     func bufferedBudget() {
         var config = Configuration()
         config.initialWindowSize = 1000

@@ -18,13 +18,18 @@ struct RenderTests {
             return
         }
         let expected = try? String(contentsOf: url, encoding: .utf8)
-        #expect(expected == actual, "render output differs from Golden/\(name) (UPDATE_GOLDEN=1 swift test --filter RenderTests)",
-                sourceLocation: sourceLocation)
+        #expect(
+            expected == actual,
+            "render output differs from Golden/\(name) (UPDATE_GOLDEN=1 swift test --filter RenderTests)",
+            sourceLocation: sourceLocation)
     }
 
-    @Test("the blog's aws ClusterClaim with its Composition: the XR with its status, then 32 composed resources (golden)")
+    @Test(
+        "the blog's aws ClusterClaim with its Composition: the XR with its status, then 32 composed resources (golden)")
     func clusterClaim() throws {
-        let r = try render(["examples/claims/cluster-aws.yaml", "--composition", "examples/compositions/cluster-aws.yaml"])
+        let r = try render([
+            "examples/claims/cluster-aws.yaml", "--composition", "examples/compositions/cluster-aws.yaml",
+        ])
         #expect(r.status == 0, Comment(rawValue: r.stderr))
         #expect(r.stdout.components(separatedBy: "---\n").count - 1 == 33)
         #expect(r.stdout.contains("reason: WaitingForExternalSecretsOperator"))
@@ -33,8 +38,10 @@ struct RenderTests {
 
     @Test("--observed-resources: ESO Ready brings the store and the ExternalSecret, and the XR status")
     func observed() throws {
-        let r = try render(["examples/claims/cluster-aws.yaml", "--composition", "examples/compositions/cluster-aws.yaml",
-                            "--observed-resources", "examples/observed/cluster-aws-eso-ready.yaml"])
+        let r = try render([
+            "examples/claims/cluster-aws.yaml", "--composition", "examples/compositions/cluster-aws.yaml",
+            "--observed-resources", "examples/observed/cluster-aws-eso-ready.yaml",
+        ])
         #expect(r.status == 0, Comment(rawValue: r.stderr))
         #expect(r.stdout.components(separatedBy: "---\n").count - 1 == 35)
         #expect(r.stdout.contains("crossplane.io/composition-resource-name: a-team-cluster-secret-store"))
@@ -46,59 +53,85 @@ struct RenderTests {
 
     @Test("the SQLClaim example (golden), with the function's context")
     func sqlClaim() throws {
-        let r = try render(["examples/claims/sql-aws.yaml", "--composition", "examples/compositions/aws-postgresql.yaml", "-c",
-                            "--context-values", #"apiextensions.crossplane.io/environment={"team":"a"}"#])
+        let r = try render([
+            "examples/claims/sql-aws.yaml", "--composition", "examples/compositions/aws-postgresql.yaml", "-c",
+            "--context-values", #"apiextensions.crossplane.io/environment={"team":"a"}"#,
+        ])
         #expect(r.status == 0, Comment(rawValue: r.stderr))
         #expect(r.stdout.contains("kind: Context"))
         try checkGolden("render-sql-aws.yaml", r.stdout)
     }
 
-    @Test("every example claim renders with its Composition", arguments: [
-        ("cluster-aws", "cluster-aws"), ("cluster-google", "cluster-google"), ("cluster-azure-vault", "cluster-azure"),
-        ("sql-aws", "aws-postgresql"), ("sql-google", "google-postgresql"), ("sql-azure", "azure-postgresql"),
-    ])
+    @Test(
+        "every example claim renders with its Composition",
+        arguments: [
+            ("cluster-aws", "cluster-aws"), ("cluster-google", "cluster-google"),
+            ("cluster-azure-vault", "cluster-azure"),
+            ("sql-aws", "aws-postgresql"), ("sql-google", "google-postgresql"), ("sql-azure", "azure-postgresql"),
+        ])
     func examples(claim: String, composition: String) throws {
-        let r = try render(["examples/claims/\(claim).yaml", "--composition", "examples/compositions/\(composition).yaml"])
+        let r = try render([
+            "examples/claims/\(claim).yaml", "--composition", "examples/compositions/\(composition).yaml",
+        ])
         #expect(r.status == 0 && r.stderr.isEmpty, Comment(rawValue: r.stderr))
         #expect(r.stdout.hasPrefix("---\n"))
     }
 
-    @Test("Crossplane v2: the namespaced demo Cluster, first call and with ESO Ready (golden); every resource in the XR's namespace")
+    @Test(
+        "Crossplane v2: the namespaced demo Cluster, first call and with ESO Ready (golden); every resource in the XR's namespace"
+    )
     func clusterV2() throws {
-        let first = try render(["examples/xrs/cluster-v2-aws.yaml", "--composition", "examples/compositions/cluster-aws-v2.yaml"])
+        let first = try render([
+            "examples/xrs/cluster-v2-aws.yaml", "--composition", "examples/compositions/cluster-aws-v2.yaml",
+        ])
         #expect(first.status == 0, Comment(rawValue: first.stderr))
         #expect(first.stdout.components(separatedBy: "---\n").count - 1 == 41)
         #expect(first.stdout.components(separatedBy: "\n  namespace: a-team\n").count - 1 == 41)
         try checkGolden("render-cluster-v2-aws.yaml", first.stdout)
-        let ready = try render(["examples/xrs/cluster-v2-aws.yaml", "--composition", "examples/compositions/cluster-aws-v2.yaml",
-                                "--observed-resources", "examples/observed/cluster-v2-aws-eso-ready.yaml"])
+        let ready = try render([
+            "examples/xrs/cluster-v2-aws.yaml", "--composition", "examples/compositions/cluster-aws-v2.yaml",
+            "--observed-resources", "examples/observed/cluster-v2-aws-eso-ready.yaml",
+        ])
         #expect(ready.status == 0, Comment(rawValue: ready.stderr))
         #expect(ready.stdout.components(separatedBy: "---\n").count - 1 == 45)
         #expect(ready.stdout.contains("crossplane.io/composition-resource-name: cluster-secret-push-secret-usage"))
-        #expect(ready.stdout.contains("controlPlaneStatus: Available") && ready.stdout.contains("nodePoolStatus: Creating"))
+        #expect(
+            ready.stdout.contains("controlPlaneStatus: Available") && ready.stdout.contains("nodePoolStatus: Creating"))
         try checkGolden("render-cluster-v2-aws-eso-ready.yaml", ready.stdout)
     }
 
     @Test("every v2 example XR renders with its Composition", arguments: ["aws", "google", "azure"])
     func examplesV2(provider: String) throws {
-        let r = try render(["examples/xrs/cluster-v2-\(provider).yaml", "--composition", "examples/compositions/cluster-\(provider)-v2.yaml", "-r"])
+        let r = try render([
+            "examples/xrs/cluster-v2-\(provider).yaml", "--composition",
+            "examples/compositions/cluster-\(provider)-v2.yaml", "-r",
+        ])
         #expect(r.status == 0 && r.stderr.isEmpty, Comment(rawValue: r.stderr))
         #expect(r.stdout.contains("apiVersion: protection.crossplane.io/v1beta1"))
         #expect(!r.stdout.contains("kind: Result"), "no Warning expected for these examples")
     }
 
-    @Test("Crossplane v2: the namespaced demo SQL (golden): 31 resources in the XR's namespace, ESO objects composed directly")
+    @Test(
+        "Crossplane v2: the namespaced demo SQL (golden): 31 resources in the XR's namespace, ESO objects composed directly"
+    )
     func sqlV2() throws {
-        let r = try render(["examples/xrs/sql-v2-aws.yaml", "--composition", "examples/compositions/aws-postgresql-v2.yaml"])
+        let r = try render([
+            "examples/xrs/sql-v2-aws.yaml", "--composition", "examples/compositions/aws-postgresql-v2.yaml",
+        ])
         #expect(r.status == 0, Comment(rawValue: r.stderr))
         #expect(r.stdout.components(separatedBy: "---\n").count - 1 == 32)
         #expect(r.stdout.contains("kind: PushSecret") && r.stdout.contains("kind: AtlasSchema"))
         try checkGolden("render-sql-v2-aws.yaml", r.stdout)
     }
 
-    @Test("every v2 example SQL renders with its Composition; a Secret beside the XR in its file is passed over", arguments: ["aws", "google", "azure"])
+    @Test(
+        "every v2 example SQL renders with its Composition; a Secret beside the XR in its file is passed over",
+        arguments: ["aws", "google", "azure"])
     func sqlExamplesV2(provider: String) throws {
-        let r = try render(["examples/xrs/sql-v2-\(provider).yaml", "--composition", "examples/compositions/\(provider)-postgresql-v2.yaml", "-r"])
+        let r = try render([
+            "examples/xrs/sql-v2-\(provider).yaml", "--composition",
+            "examples/compositions/\(provider)-postgresql-v2.yaml", "-r",
+        ])
         #expect(r.status == 0 && r.stderr.isEmpty, Comment(rawValue: r.stderr))
         #expect(r.stdout.contains("apiVersion: protection.crossplane.io/v1beta1"))
         #expect(!r.stdout.contains("kind: Result"))
@@ -115,15 +148,20 @@ struct RenderTests {
     func fatal() throws {
         let dir = try RequestBodies.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let claim = try String(contentsOf: Self.examples.appendingPathComponent("claims/cluster-aws.yaml"), encoding: .utf8)
-            .replacingOccurrences(of: "nodeSize: medium", with: "nodeSize: huge")
+        let claim = try String(
+            contentsOf: Self.examples.appendingPathComponent("claims/cluster-aws.yaml"), encoding: .utf8
+        )
+        .replacingOccurrences(of: "nodeSize: medium", with: "nodeSize: huge")
         let file = dir.appendingPathComponent("bad.yaml")
         try claim.write(to: file, atomically: true, encoding: .utf8)
         let r = try render([file.path])
         #expect(r.status == 1)
         #expect(r.stdout.isEmpty)
-        #expect(r.stderr.contains(#"cannot render composite resource: pipeline step "secrets" returned a fatal result: CompositeCluster "cluster-8qjsk": spec.parameters.nodeSize must be one of small, medium, large, got "huge""#),
-                Comment(rawValue: r.stderr))
+        #expect(
+            r.stderr.contains(
+                #"cannot render composite resource: pipeline step "secrets" returned a fatal result: CompositeCluster "cluster-8qjsk": spec.parameters.nodeSize must be one of small, medium, large, got "huge""#
+            ),
+            Comment(rawValue: r.stderr))
     }
 
     @Test("malformed YAML: the file and the line")
@@ -131,7 +169,9 @@ struct RenderTests {
         let dir = try RequestBodies.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("broken.yaml")
-        try "apiVersion: devopstoolkitseries.com/v1alpha1\nkind: ClusterClaim\nspec:\n  id: [unclosed\n  parameters: {}\n".write(to: file, atomically: true, encoding: .utf8)
+        try
+            "apiVersion: devopstoolkitseries.com/v1alpha1\nkind: ClusterClaim\nspec:\n  id: [unclosed\n  parameters: {}\n"
+            .write(to: file, atomically: true, encoding: .utf8)
         let r = try render([file.path])
         #expect(r.status == 1)
         #expect(r.stderr.contains("\(file.path): line "), Comment(rawValue: r.stderr))

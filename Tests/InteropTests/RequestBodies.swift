@@ -8,14 +8,20 @@ enum RequestBodies {
     static func passThrough(tag: String = "interop") throws -> [UInt8] {
         var r = RunFunctionRequest()
         r.meta.tag = tag
-        r.observed.composite.resource = try Google_Protobuf_Struct(jsonString: #"{"apiVersion":"platform.example.org/v1alpha1","kind":"XWebApp","metadata":{"name":"web-7k2xq"}}"#)
+        r.observed.composite.resource = try Google_Protobuf_Struct(
+            jsonString:
+                #"{"apiVersion":"platform.example.org/v1alpha1","kind":"XWebApp","metadata":{"name":"web-7k2xq"}}"#)
         for i in 0..<24 {
             var res = Resource()
-            res.resource = try Google_Protobuf_Struct(jsonString: #"{"apiVersion":"s3.aws.upbound.io/v1beta1","kind":"Bucket","metadata":{"name":"web-assets-\#(i)","annotations":{"crossplane.io/external-name":"acme-web-assets-\#(i)-eu-west-1"},"labels":{"team":"web","tier":"static"}},"spec":{"forProvider":{"region":"eu-west-1","tags":{"team":"web","cost-center":"cc-1234"}}}}"#)
+            res.resource = try Google_Protobuf_Struct(
+                jsonString:
+                    #"{"apiVersion":"s3.aws.upbound.io/v1beta1","kind":"Bucket","metadata":{"name":"web-assets-\#(i)","annotations":{"crossplane.io/external-name":"acme-web-assets-\#(i)-eu-west-1"},"labels":{"team":"web","tier":"static"}},"spec":{"forProvider":{"region":"eu-west-1","tags":{"team":"web","cost-center":"cc-1234"}}}}"#
+            )
             res.ready = .true
             r.desired.resources["bucket-\(i)"] = res
         }
-        r.context = try Google_Protobuf_Struct(jsonString: #"{"apiextensions.crossplane.io/environment":{"region":"eu-west-1"}}"#)
+        r.context = try Google_Protobuf_Struct(
+            jsonString: #"{"apiextensions.crossplane.io/environment":{"region":"eu-west-1"}}"#)
         return try r.serializedBytes()
     }
 
@@ -25,7 +31,8 @@ enum RequestBodies {
         let framed = dir.appendingPathComponent("request.grpc")
         try Data(message).write(to: raw)
         let n = UInt32(message.count)
-        try Data([0, UInt8(n >> 24), UInt8((n >> 16) & 0xff), UInt8((n >> 8) & 0xff), UInt8(n & 0xff)] + message).write(to: framed)
+        try Data([0, UInt8(n >> 24), UInt8((n >> 16) & 0xff), UInt8((n >> 8) & 0xff), UInt8(n & 0xff)] + message).write(
+            to: framed)
         return (raw, framed)
     }
 

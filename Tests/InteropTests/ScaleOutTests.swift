@@ -42,9 +42,11 @@ struct ScaleOutTests {
     static let tools: (client: URL, body: URL)? = {
         guard Tools.missing(["go"]) == nil, let dir = try? RequestBodies.tempDir() else { return nil }
         let client = dir.appendingPathComponent("xpclient")
-        let build = try? Subprocess.run([ServerProcess.clients.appendingPathComponent("goclient/build.sh").path, client.path, "xpclient"],
-                                        timeout: 300)
-        guard build?.status == 0, let body = try? RequestBodies.write(try RequestBodies.passThrough(tag: "xp"), in: dir) else { return nil }
+        let build = try? Subprocess.run(
+            [ServerProcess.clients.appendingPathComponent("goclient/build.sh").path, client.path, "xpclient"],
+            timeout: 300)
+        guard build?.status == 0, let body = try? RequestBodies.write(try RequestBodies.passThrough(tag: "xp"), in: dir)
+        else { return nil }
         return (client, body.raw)
     }()
 
@@ -59,7 +61,8 @@ struct ScaleOutTests {
     func run(_ endpoints: String, _ args: [String], tlsDir: URL? = nil, timeout: TimeInterval = 90) throws -> Run {
         let t = try tools()
         let tls = tlsDir.map { ["-tls-dir", $0.path] } ?? []
-        let r = try Subprocess.run([t.client.path, "-body", t.body.path, "-endpoints", endpoints] + tls + args, timeout: timeout)
+        let r = try Subprocess.run(
+            [t.client.path, "-body", t.body.path, "-endpoints", endpoints] + tls + args, timeout: timeout)
         try #require(r.status == 0, Comment(rawValue: r.text))
         print("xpclient \(args.joined(separator: " ")) [\(endpoints)]: \(r.stdout)")
         return try JSONDecoder().decode(Run.self, from: Data(r.stdout.utf8))
@@ -84,11 +87,14 @@ struct ScaleOutTests {
         #expect(closedFor(server, "too_many_pings") == 0 && closedFor(server, "glitch_budget") == 0)
     }
 
-    @Test("client keepalive 10 s / 2 s with pings permitted without calls, a call every 12 s for 25 s: one connection, no error")
+    @Test(
+        "client keepalive 10 s / 2 s with pings permitted without calls, a call every 12 s for 25 s: one connection, no error"
+    )
     func clientKeepalive() throws {
         let server = try ServerProcess()
         defer { server.stop() }
-        let r = try run("0s=\(server.address)", ["-d", "25s", "-interval", "12s", "-keepalive", "10s", "-keepalive-timeout", "2s"])
+        let r = try run(
+            "0s=\(server.address)", ["-d", "25s", "-interval", "12s", "-keepalive", "10s", "-keepalive-timeout", "2s"])
         #expect(r.calls == 3 && r.ok == 3, Comment(rawValue: r.last_error))
         #expect(r.dials == [server.address: 1])
         #expect(server.metric("function_secrets_connections_opened_total") == 1)
@@ -98,25 +104,30 @@ struct ScaleOutTests {
     /// Two replicas join the Service 3 s into the run; each must get calls soon, then its share.
     /// With `certs`, the replicas serve mTLS and the client presents Crossplane's client certificate.
     func scaleUp(certs: URL?) throws {
-        let servers = try replicas(["--max-connection-age", "\(Int(Self.age))s"], tlsDir: certs?.appendingPathComponent("server"))
+        let servers = try replicas(
+            ["--max-connection-age", "\(Int(Self.age))s"], tlsDir: certs?.appendingPathComponent("server"))
         defer { for s in servers { s.stop() } }
         let a = servers.map(\.address)
-        let r = try run("0s=\(a[0]);3s=\(a[0]),\(a[1]),\(a[2])", ["-d", "12s"], tlsDir: certs?.appendingPathComponent("client"))
+        let r = try run(
+            "0s=\(a[0]);3s=\(a[0]),\(a[1]),\(a[2])", ["-d", "12s"], tlsDir: certs?.appendingPathComponent("client"))
         #expect(r.errors == 0, Comment(rawValue: r.last_error))
         for joined in a[1...] {
             let first = try #require(r.endpoints[joined], "\(joined) got no call").first_ms
             #expect(first - 3000 <= Self.followWithinMS, "\(joined) first called \(first - 3000) ms after it joined")
         }
         // Once all three are known, round robin gives each its third (a quarter at least).
-        let settled = (3000 + Self.followWithinMS + 999) / 1000 ..< 11
+        let settled = (3000 + Self.followWithinMS + 999) / 1000..<11
         let total = a.reduce(0) { $0 + r.calls($1, settled) }
         for address in a {
-            #expect(r.calls(address, settled) * 4 >= total, "\(address): \(r.calls(address, settled)) of \(total) calls")
+            #expect(
+                r.calls(address, settled) * 4 >= total, "\(address): \(r.calls(address, settled)) of \(total) calls")
         }
         #expect((closedFor(servers[0], "max_age") ?? 0) >= 2)
     }
 
-    @Test("scale-up: two replicas join mid-run; with a 3 s max age each gets calls within 1.2x the age, then a fair share; no call fails")
+    @Test(
+        "scale-up: two replicas join mid-run; with a 3 s max age each gets calls within 1.2x the age, then a fair share; no call fails"
+    )
     func scaleUpPlain() throws { try scaleUp(certs: nil) }
 
     @Test("scale-up over mTLS, as Crossplane calls in a cluster: the same")
@@ -124,7 +135,9 @@ struct ScaleOutTests {
         try scaleUp(certs: try #require(TLSTests.certs, "mkcerts.sh failed (is openssl installed?)"))
     }
 
-    @Test("scale-down: a replica leaves the Service mid-run; with a 3 s max age its last call comes within 1.2x the age; no call fails")
+    @Test(
+        "scale-down: a replica leaves the Service mid-run; with a 3 s max age its last call comes within 1.2x the age; no call fails"
+    )
     func scaleDown() throws {
         let servers = try replicas(["--max-connection-age", "\(Int(Self.age))s"])
         defer { for s in servers { s.stop() } }

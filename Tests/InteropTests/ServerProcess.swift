@@ -18,7 +18,8 @@ final class ServerProcess {
         return packageRoot.appendingPathComponent(".build/debug/function-secrets")
     }
 
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static let clients = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Clients")
 
     /// Starts with `--insecure` unless `tlsDir` is given (then mTLS from that folder), on `host`
@@ -37,7 +38,8 @@ final class ServerProcess {
         var found: String?
         while found == nil && Date() < deadline && process.isRunning {
             if let line = Self.read(logURL).split(separator: "\n").first(where: { $0.contains("\"msg\":\"serving\"") }),
-               let range = line.range(of: #""address":"([^"]+)""#, options: .regularExpression) {
+                let range = line.range(of: #""address":"([^"]+)""#, options: .regularExpression)
+            {
                 found = String(line[range].dropFirst(11).dropLast())
             } else {
                 usleep(5_000)
@@ -53,7 +55,8 @@ final class ServerProcess {
     /// Where the metrics endpoint listens, from its log line.
     var metricsAddress: String? {
         guard let line = log.split(separator: "\n").first(where: { $0.contains("\"msg\":\"metrics\"") }),
-              let range = line.range(of: #""address":"([^"]+)""#, options: .regularExpression) else { return nil }
+            let range = line.range(of: #""address":"([^"]+)""#, options: .regularExpression)
+        else { return nil }
         return String(line[range].dropFirst(11).dropLast())
     }
 
@@ -61,8 +64,9 @@ final class ServerProcess {
     /// included), nil when the endpoint or the line is missing.
     func metric(_ name: String) -> Int? {
         guard let m = metricsAddress,
-              let r = try? Subprocess.run(["curl", "-sS", "--max-time", "10", "http://\(m)/metrics"]), r.status == 0,
-              let line = r.stdout.split(separator: "\n").first(where: { $0.hasPrefix(name + " ") }) else { return nil }
+            let r = try? Subprocess.run(["curl", "-sS", "--max-time", "10", "http://\(m)/metrics"]), r.status == 0,
+            let line = r.stdout.split(separator: "\n").first(where: { $0.hasPrefix(name + " ") })
+        else { return nil }
         return Int(line.split(separator: " ").last!)
     }
 
@@ -91,10 +95,10 @@ final class ServerProcess {
     /// Counts of finished calls by grpc-status, from the shutdown log line.
     func callsByStatus() -> [String: Int] {
         guard let line = log.split(separator: "\n").last(where: { $0.contains("\"msg\":\"stopped\"") }),
-              let data = line.data(using: .utf8),
-              let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let text = obj["callsByStatus"] as? String,
-              let counts = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Int]
+            let data = line.data(using: .utf8),
+            let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let text = obj["callsByStatus"] as? String,
+            let counts = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Int]
         else { return [:] }
         return counts
     }
@@ -111,8 +115,12 @@ enum Tools {
     static let python = ProcessInfo.processInfo.environment["PYTHON"] ?? "python3"
 
     static var pythonClientsMissing: String? {
-        let r = try? Subprocess.run([python, "-c", "import grpc, grpc_reflection, h2, pytest, crossplane.function.proto.v1.run_function_pb2"])
-        return r?.status == 0 ? nil : "Python interop clients missing: run Tests/setup.sh (pip install -r Tests/InteropTests/Clients/requirements.txt)"
+        let r = try? Subprocess.run([
+            python, "-c", "import grpc, grpc_reflection, h2, pytest, crossplane.function.proto.v1.run_function_pb2",
+        ])
+        return r?.status == 0
+            ? nil
+            : "Python interop clients missing: run Tests/setup.sh (pip install -r Tests/InteropTests/Clients/requirements.txt)"
     }
 
     static func missing(_ tools: [String]) -> String? {

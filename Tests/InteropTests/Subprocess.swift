@@ -9,7 +9,9 @@ struct Subprocess {
         var text: String { stdout + stderr }
     }
 
-    static func run(_ args: [String], environment: [String: String] = [:], cwd: URL? = nil, timeout: TimeInterval = 120) throws -> Output {
+    static func run(_ args: [String], environment: [String: String] = [:], cwd: URL? = nil, timeout: TimeInterval = 120)
+        throws -> Output
+    {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = args
@@ -35,9 +37,10 @@ struct Subprocess {
             p.terminate()
             p.waitUntilExit()
         }
-        return Output(status: p.terminationStatus,
-                      stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
-                      stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+        return Output(
+            status: p.terminationStatus,
+            stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
     }
 
     static func available(_ tool: String) -> Bool {

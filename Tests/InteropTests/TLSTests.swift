@@ -27,16 +27,25 @@ struct TLSTests {
 
     /// curl's arguments to present a certificate of `folder` (client, rogue) and trust the test CA.
     func clientTLS(_ certs: URL, _ folder: String = "client") -> [String] {
-        ["--http2", "--cacert", certs.appendingPathComponent("ca.crt").path,
-         "--cert", certs.appendingPathComponent("\(folder)/tls.crt").path, "--key", certs.appendingPathComponent("\(folder)/tls.key").path]
+        [
+            "--http2", "--cacert", certs.appendingPathComponent("ca.crt").path,
+            "--cert", certs.appendingPathComponent("\(folder)/tls.crt").path, "--key",
+            certs.appendingPathComponent("\(folder)/tls.key").path,
+        ]
     }
 
     func curl(_ args: [String], _ url: String, body: URL) throws -> Subprocess.Output {
-        try Subprocess.run(["curl", "-sS", "--max-time", "10", "--data-binary", "@\(body.path)", "-H", "content-type: application/grpc",
-                            "-H", "te: trailers", "-o", "/dev/null", "-w", "%{http_version} grpc-status=%header{grpc-status}"] + args + [url])
+        try Subprocess.run(
+            [
+                "curl", "-sS", "--max-time", "10", "--data-binary", "@\(body.path)", "-H",
+                "content-type: application/grpc",
+                "-H", "te: trailers", "-o", "/dev/null", "-w", "%{http_version} grpc-status=%header{grpc-status}",
+            ] + args + [url])
     }
 
-    @Test("curl with a client certificate is served; without one, with one from another CA, over h2c, or without ALPN h2 it is refused; the good client is still served")
+    @Test(
+        "curl with a client certificate is served; without one, with one from another CA, over h2c, or without ALPN h2 it is refused; the good client is still served"
+    )
     func curlCases() throws {
         let certs = try certs()
         let body = try BodyFiles()
@@ -46,7 +55,10 @@ struct TLSTests {
         let url = "https://\(localhost(server))/apiextensions.fn.proto.v1.FunctionRunnerService/RunFunction"
         let ca = ["--cacert", certs.appendingPathComponent("ca.crt").path]
         func client(_ name: String) -> [String] {
-            ["--cert", certs.appendingPathComponent("\(name)/tls.crt").path, "--key", certs.appendingPathComponent("\(name)/tls.key").path]
+            [
+                "--cert", certs.appendingPathComponent("\(name)/tls.crt").path, "--key",
+                certs.appendingPathComponent("\(name)/tls.key").path,
+            ]
         }
         let good = try curl(["--http2"] + ca + client("client"), url, body: body.framed)
         #expect(good.stdout == "2 grpc-status=0", Comment(rawValue: good.text))
@@ -54,7 +66,9 @@ struct TLSTests {
         #expect(noCert.status != 0 && !noCert.stdout.contains("grpc-status=0"), Comment(rawValue: noCert.text))
         let rogue = try curl(["--http2"] + ca + client("rogue"), url, body: body.framed)
         #expect(rogue.status != 0 && !rogue.stdout.contains("grpc-status=0"), Comment(rawValue: rogue.text))
-        let plaintext = try curl(["--http2-prior-knowledge"], "http://\(server.address)/apiextensions.fn.proto.v1.FunctionRunnerService/RunFunction", body: body.framed)
+        let plaintext = try curl(
+            ["--http2-prior-knowledge"],
+            "http://\(server.address)/apiextensions.fn.proto.v1.FunctionRunnerService/RunFunction", body: body.framed)
         #expect(plaintext.status != 0, Comment(rawValue: plaintext.text))
         let http11 = try curl(["--http1.1"] + ca + client("client"), url, body: body.framed)
         #expect(http11.status != 0 && http11.stderr.contains("no application protocol"), Comment(rawValue: http11.text))
@@ -69,30 +83,33 @@ struct TLSTests {
         let server = try ServerProcess(tlsDir: certs.appendingPathComponent("server").path)
         defer { server.stop() }
         let script = """
-        import grpc, sys
-        from crossplane.function.proto.\(proto) import run_function_pb2 as pb
-        d = sys.argv[1]
-        creds = grpc.ssl_channel_credentials(open(d + '/ca.crt', 'rb').read(), open(d + '/client/tls.key', 'rb').read(), open(d + '/client/tls.crt', 'rb').read())
-        req = pb.RunFunctionRequest()
-        req.meta.tag = 'tls'
-        req.observed.composite.resource.update({'apiVersion': 'devopstoolkitseries.com/v1alpha1', 'kind': 'SQL', 'metadata': {'name': 'my-db-x'}, 'spec': {'id': 'my-db', 'compositionSelector': {'matchLabels': {'provider': 'aws'}}, 'parameters': {'version': '15'}}})
-        with grpc.secure_channel(sys.argv[2], creds) as ch:
-            rsp = ch.unary_unary('/apiextensions.fn.proto.\(proto).FunctionRunnerService/RunFunction', request_serializer=lambda m: m.SerializeToString(), response_deserializer=pb.RunFunctionResponse.FromString)(req, timeout=10)
-        assert rsp.meta.tag == 'tls' and len(rsp.results) == 0, rsp
-        assert 'rdsinstance' in rsp.desired.resources
-        """
+            import grpc, sys
+            from crossplane.function.proto.\(proto) import run_function_pb2 as pb
+            d = sys.argv[1]
+            creds = grpc.ssl_channel_credentials(open(d + '/ca.crt', 'rb').read(), open(d + '/client/tls.key', 'rb').read(), open(d + '/client/tls.crt', 'rb').read())
+            req = pb.RunFunctionRequest()
+            req.meta.tag = 'tls'
+            req.observed.composite.resource.update({'apiVersion': 'devopstoolkitseries.com/v1alpha1', 'kind': 'SQL', 'metadata': {'name': 'my-db-x'}, 'spec': {'id': 'my-db', 'compositionSelector': {'matchLabels': {'provider': 'aws'}}, 'parameters': {'version': '15'}}})
+            with grpc.secure_channel(sys.argv[2], creds) as ch:
+                rsp = ch.unary_unary('/apiextensions.fn.proto.\(proto).FunctionRunnerService/RunFunction', request_serializer=lambda m: m.SerializeToString(), response_deserializer=pb.RunFunctionResponse.FromString)(req, timeout=10)
+            assert rsp.meta.tag == 'tls' and len(rsp.results) == 0, rsp
+            assert 'rdsinstance' in rsp.desired.resources
+            """
         let r = try Subprocess.run([Tools.python, "-c", script, certs.path, localhost(server)], timeout: 60)
         #expect(r.status == 0, Comment(rawValue: r.text))
     }
 
-    @Test("HTTP/2 conformance table over mTLS: every h2spec case and our additions, as HTTP and as gRPC (Clients/test_conformance.py)")
+    @Test(
+        "HTTP/2 conformance table over mTLS: every h2spec case and our additions, as HTTP and as gRPC (Clients/test_conformance.py)"
+    )
     func conformance() throws {
         if let why = Tools.pythonClientsMissing { Issue.record(Comment(rawValue: why)); return }
         let certs = try certs()
         let server = try ServerProcess(tlsDir: certs.appendingPathComponent("server").path)
         defer { server.stop() }
-        try GRPCClientTests.pytest("test_conformance.py", expecting: GRPCClientTests.conformanceCases,
-                                   environment: ["FS_ADDRESS": localhost(server), "FS_TLS_DIR": certs.appendingPathComponent("client").path])
+        try GRPCClientTests.pytest(
+            "test_conformance.py", expecting: GRPCClientTests.conformanceCases,
+            environment: ["FS_ADDRESS": localhost(server), "FS_TLS_DIR": certs.appendingPathComponent("client").path])
     }
 
     @Test("grpc-go with client certificates under load: 10 in flight for 10 s, every call OK")
@@ -102,13 +119,17 @@ struct TLSTests {
         let dir = try RequestBodies.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let client = dir.appendingPathComponent("goclient")
-        let build = try Subprocess.run([ServerProcess.clients.appendingPathComponent("goclient/build.sh").path, client.path], timeout: 300)
+        let build = try Subprocess.run(
+            [ServerProcess.clients.appendingPathComponent("goclient/build.sh").path, client.path], timeout: 300)
         try #require(build.status == 0, Comment(rawValue: build.text))
         let body = try RequestBodies.write(try RequestBodies.passThrough(tag: "mtls"), in: dir)
         let server = try ServerProcess(tlsDir: certs.appendingPathComponent("server").path)
         defer { server.stop() }
-        let r = try Subprocess.run([client.path, "-addr", localhost(server), "-tls-dir", certs.appendingPathComponent("client").path,
-                                    "-body", body.raw.path, "-c", "10", "-d", "10s"], timeout: 60)
+        let r = try Subprocess.run(
+            [
+                client.path, "-addr", localhost(server), "-tls-dir", certs.appendingPathComponent("client").path,
+                "-body", body.raw.path, "-c", "10", "-d", "10s",
+            ], timeout: 60)
         #expect(r.status == 0, Comment(rawValue: r.text))
         #expect(r.stdout.contains("\"codes\":{\"OK\":"), Comment(rawValue: r.text))
     }
@@ -128,13 +149,20 @@ struct TLSTests {
             addr.sin_family = sa_family_t(AF_INET)
             addr.sin_port = in_port_t(UInt16(port).bigEndian)
             addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            let rc = withUnsafePointer(to: &addr) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
             #expect(rc == 0)
             silent.append(fd)
         }
         defer { for fd in silent { close(fd) } }
         let start = Date()
-        let r = try curl(clientTLS(certs), "https://\(localhost(server))/apiextensions.fn.proto.v1.FunctionRunnerService/RunFunction", body: body.framed)
+        let r = try curl(
+            clientTLS(certs),
+            "https://\(localhost(server))/apiextensions.fn.proto.v1.FunctionRunnerService/RunFunction",
+            body: body.framed)
         #expect(r.stdout == "2 grpc-status=0", Comment(rawValue: r.text))
         #expect(Date().timeIntervalSince(start) < 5)
     }
@@ -166,24 +194,35 @@ struct TLSTests {
         #expect(server.log.contains("TLS certificates reloaded"))
     }
 
-    @Test("start-up errors name the file: missing, key not matching the certificate, expired certificate",
-          arguments: [("missing", "cannot read", "tls.crt"), ("mismatch", "does not match the certificate", "tls.key"),
-                      ("expired", "has expired", "tls.crt")])
+    @Test(
+        "start-up errors name the file: missing, key not matching the certificate, expired certificate",
+        arguments: [
+            ("missing", "cannot read", "tls.crt"), ("mismatch", "does not match the certificate", "tls.key"),
+            ("expired", "has expired", "tls.crt"),
+        ])
     func startupErrors(folder: String, message: String, file: String) throws {
         let certs = try certs()
-        let r = try Subprocess.run([ServerProcess.binary.path, "--tls-certs-dir", certs.appendingPathComponent(folder).path,
-                                    "--address", "127.0.0.1:0"], timeout: 10)
+        let r = try Subprocess.run(
+            [
+                ServerProcess.binary.path, "--tls-certs-dir", certs.appendingPathComponent(folder).path,
+                "--address", "127.0.0.1:0",
+            ], timeout: 10)
         #expect(r.status == 1)
         #expect(r.stderr.contains(message) && r.stderr.contains("\(folder)/\(file)"), Comment(rawValue: r.text))
     }
 
-    @Test("RSA PKCS#8 and EC server keys load too; TLS_SERVER_CERTS_DIR works; --insecure wins", arguments: ["pkcs8", "ec"])
+    @Test(
+        "RSA PKCS#8 and EC server keys load too; TLS_SERVER_CERTS_DIR works; --insecure wins",
+        arguments: ["pkcs8", "ec"])
     func keyFormats(folder: String) throws {
         let certs = try certs()
         let body = try BodyFiles()
         let server = try ServerProcess(tlsDir: certs.appendingPathComponent(folder).path)
         defer { server.stop() }
-        let r = try curl(clientTLS(certs), "https://\(localhost(server))/apiextensions.fn.proto.v1.FunctionRunnerService/RunFunction", body: body.framed)
+        let r = try curl(
+            clientTLS(certs),
+            "https://\(localhost(server))/apiextensions.fn.proto.v1.FunctionRunnerService/RunFunction",
+            body: body.framed)
         #expect(r.stdout == "2 grpc-status=0", Comment(rawValue: r.text))
         let insecure = try ServerProcess(["--tls-certs-dir", certs.appendingPathComponent(folder).path])
         defer { insecure.stop() }

@@ -23,8 +23,9 @@ public func fuzzHPACK(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         encoder.encode(decoded.fields, into: &out)
         var fresh = Decoder(maxTableSize: 4096, maxHeaderListSize: 1 << 20, maxFieldCount: 1000)
         let again = try! fresh.decode(out)
-        precondition(again.fields.map(\.name) == decoded.fields.map(\.name)
-                     && again.fields.map(\.value) == decoded.fields.map(\.value), "re-encoding changed the fields")
+        precondition(
+            again.fields.map(\.name) == decoded.fields.map(\.name)
+                && again.fields.map(\.value) == decoded.fields.map(\.value), "re-encoding changed the fields")
     }
     return 0
 }

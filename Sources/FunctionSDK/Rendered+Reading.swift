@@ -8,10 +8,11 @@ extension Rendered {
     }
 
     /// The value of `key` in an object, decoded from the arena (scalars) or as a span (containers).
+    /// Read with the same Struct reader as request bytes (`StructCodec`).
     public subscript(key: String) -> Rendered? {
         guard kind == .object, count > 0 else { return nil }
         let b = RenderArena.current.pointee.bytes(span)
-        return Self.valueRange(of: key, b, 0..<b.count).map { Self.decodeValue(b, $0, span) }
+        return StructCodec.memberValue(key, b, 0..<b.count).map { Self.decodeValue(b, $0, span) }
     }
 
     /// The UTF-8 length of the string at `key` of the object at `parent`, with no String made
@@ -19,64 +20,10 @@ extension Rendered {
     public func stringLength(_ parent: String, _ key: String) -> Int? {
         guard kind == .object, count > 0 else { return nil }
         let b = RenderArena.current.pointee.bytes(span)
-        guard let p = Self.valueRange(of: parent, b, 0..<b.count), let inner = Self.field(5, b, p),
-            let v = Self.valueRange(of: key, b, inner)
+        guard let p = StructCodec.memberValue(parent, b, 0..<b.count), let inner = StructCodec.valueField(5, b, p),
+            let v = StructCodec.memberValue(key, b, inner)
         else { return nil }
-        return Self.field(3, b, v)?.count
-    }
-
-    /// Where the Value of `key` is among the Struct entries in `range` (the last one wins). The
-    /// bytes were written by this type, so a plain loop reads them; every read is still bounded.
-    private static func valueRange(of key: String, _ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int>?
-    {
-        var found: Range<Int>?
-        var i = range.lowerBound
-        while i < range.upperBound, let entry = lengthDelimited(b, &i, range.upperBound) {
-            guard entry.tag == WireTag.structEntry else { continue }
-            var j = entry.payload.lowerBound
-            var k: Range<Int>?, v: Range<Int>?
-            while j < entry.payload.upperBound, let f = lengthDelimited(b, &j, entry.payload.upperBound) {
-                if f.tag == WireTag.entryKey { k = f.payload } else if f.tag == WireTag.entryValue { v = f.payload }
-            }
-            if let k, let v, k.count == key.utf8.count, b[k].elementsEqual(key.utf8) { found = v }
-        }
-        return found
-    }
-
-    /// The payload of length-delimited field `number` of the message in `range`.
-    private static func field(_ number: UInt8, _ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int>? {
-        var found: Range<Int>?
-        var i = range.lowerBound
-        while i < range.upperBound, let f = lengthDelimited(b, &i, range.upperBound) {
-            if f.tag == number << 3 | 2 { found = f.payload }
-        }
-        return found
-    }
-
-    /// Reads one field at `i` whose tag fits in a byte; other wire types are skipped (payload empty).
-    /// Nil at the end or on bytes that do not parse.
-    private static func lengthDelimited(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ end: Int) -> (
-        tag: UInt8, payload: Range<Int>
-    )? {
-        guard i < end, b[i] < 0x80 else { return nil }
-        let tag = b[i]
-        i += 1
-        switch tag & 7 {
-        case 0:
-            while i < end, b[i] & 0x80 != 0 { i += 1 }
-            i += 1
-            return i <= end ? (tag, i..<i) : nil
-        case 1:
-            i += 8
-            return i <= end ? (tag, i..<i) : nil
-        case 2:
-            guard let n = try? WireFormat.readVarint(b, &i, end: end), n <= UInt64(end - i) else { return nil }
-            let start = i
-            i += Int(n)
-            return (tag, start..<i)
-        default:
-            return nil
-        }
+        return StructCodec.valueField(3, b, v)?.count
     }
 
     /// The bytes of a string's UTF-8, an object's entries or a list's items (0 for the rest).

@@ -130,6 +130,11 @@ struct ClusterClaim {
         case crossplane, openfunction, dapr, traefik
     }
 
+    /// A chart from a repository.
+    func chart(_ repository: String, _ version: String, _ name: String) -> Rendered {
+        ["name": .string(name), "repository": .string(repository), "version": .string(version)]
+    }
+
     /// The enabled apps in their order, with the chart versions of this mode; then ESO.
     @ResourcesBuilder
     var appReleases: [Composed] {
@@ -138,10 +143,7 @@ struct ClusterClaim {
             case .crossplane:
                 app(
                     "crossplane",
-                    chart: [
-                        "name": "crossplane", "repository": "https://charts.crossplane.io/stable",
-                        "version": v2 ? "2.1.4" : "1.14.5",
-                    ],
+                    chart: chart("https://charts.crossplane.io/stable", v2 ? "2.1.4" : "1.14.5", "crossplane"),
                     namespace: "crossplane-system")
             case .openfunction:
                 app(
@@ -154,29 +156,18 @@ struct ClusterClaim {
                     value: ("revisionController.enable", ["revisionController": ["enable": true]]))
             case .dapr:
                 app(
-                    "dapr",
-                    chart: [
-                        "name": "dapr", "repository": "https://dapr.github.io/helm-charts/",
-                        "version": v2 ? "1.16.8" : "1.12.4",
-                    ],
+                    "dapr", chart: chart("https://dapr.github.io/helm-charts/", v2 ? "1.16.8" : "1.12.4", "dapr"),
                     namespace: "dapr-system")
             case .traefik:
                 app(
-                    "traefik",
-                    chart: [
-                        "name": "traefik", "repository": "https://helm.traefik.io/traefik",
-                        "version": v2 ? "39.0.0" : "26.0.0",
-                    ],
+                    "traefik", chart: chart("https://helm.traefik.io/traefik", v2 ? "39.0.0" : "26.0.0", "traefik"),
                     namespace: "traefik")
             }
         }
         if esoEnabled {
             app(
                 "external-secrets",
-                chart: [
-                    "name": "external-secrets", "repository": "https://charts.external-secrets.io",
-                    "version": .string(claim.input.chartVersion),
-                ],
+                chart: chart("https://charts.external-secrets.io", claim.input.chartVersion, "external-secrets"),
                 namespace: "external-secrets", value: ("installCRDs", ["installCRDs": true]))
         }
     }

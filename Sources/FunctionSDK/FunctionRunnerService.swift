@@ -16,7 +16,9 @@ public enum FunctionRunnerService {
         } catch {
             throw Status(.internalError, "grpc: failed to unmarshal the received message: \(error)")
         }
-        return try function.respond(to: request)
+        // One render per call: what a function renders is freed when the call is answered, whether
+        // or not it entered a scope of its own.
+        return try RenderArena.scope { try function.respond(to: request) }
     }
 
     public static func services(for function: some CompositionFunction) -> [Service] {

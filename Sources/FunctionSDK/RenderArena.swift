@@ -18,6 +18,8 @@ public struct RenderArena {
     private(set) var capacity: Int
     private(set) var used = 0
     private(set) var generation: UInt32
+    /// Scopes entered and not yet left on this thread: only the outermost one starts a render.
+    private var depth = 0
 
     /// Above this the buffer is given back at the next scope: one huge claim must not pin its
     /// memory for the life of the process.
@@ -60,8 +62,14 @@ public struct RenderArena {
     }
 
     /// Runs one render: everything rendered before it becomes unreadable, and its memory is reused.
+    /// The SDK enters a scope around every call (`FunctionRunnerService.call`), so a function need
+    /// not; a scope inside another is part of the outer render and resets nothing, so values the
+    /// outer render made stay readable.
     public static func scope<T>(_ body: () throws -> T) rethrows -> T {
-        current.pointee.reset()
+        let arena = current
+        if arena.pointee.depth == 0 { arena.pointee.reset() }
+        arena.pointee.depth += 1
+        defer { arena.pointee.depth -= 1 }
         return try body()
     }
 

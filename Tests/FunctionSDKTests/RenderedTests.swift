@@ -1,5 +1,5 @@
 import Foundation
-import FunctionSDK
+@testable import FunctionSDK
 import SwiftProtobuf
 import Testing
 
@@ -113,5 +113,40 @@ struct RenderedTests {
         #expect(
             String(decoding: result.standardErrorContent, as: UTF8.self).contains(
                 "read outside the render (or thread) that made it"))
+    }
+}
+
+@Suite("render scopes")
+struct RenderScopeTests {
+    /// Renders an object without entering a scope of its own, as a function that forgets it would.
+    struct Forgetful: CompositionFunction {
+        func respond(to view: RequestView) throws -> [UInt8] {
+            let o: Rendered = [
+                "apiVersion": "v1", "kind": "ConfigMap", "data": ["k": .string(String(repeating: "x", count: 3000))],
+            ]
+            return Array(o.structBytes)
+        }
+    }
+
+    @Test("a function that never enters a scope does not grow the arena: the SDK scopes every call")
+    func sdkScopesEveryCall() throws {
+        let request: [UInt8] = try RunFunctionRequest().serializedBytes()
+        _ = try FunctionRunnerService.call(Forgetful(), requestBytes: request)
+        let after1 = RenderArena.current.pointee.used
+        for _ in 0..<2000 { _ = try FunctionRunnerService.call(Forgetful(), requestBytes: request) }
+        #expect(RenderArena.current.pointee.used == after1)
+    }
+
+    @Test("a scope inside a scope keeps what the outer render made readable")
+    func nestedScope() {
+        RenderArena.scope {
+            let outer: Rendered = ["name": "outer"]
+            let inner = RenderArena.scope { () -> String? in
+                let v: Rendered = ["name": "inner"]
+                return v["name"]?.string
+            }
+            #expect(inner == "inner")
+            #expect(outer["name"]?.string == "outer")
+        }
     }
 }

@@ -122,7 +122,7 @@ struct ClusterClaim {
     {
         Release(
             mode: claim.mode, key: "\(id)-app-\(name)", name: "\(id)-app-\(name)", externalName: name, chart: chart,
-            namespace: namespace, set: !v2 && value != nil ? [(value!.path, "true")] : [],
+            namespace: namespace, set: v2 ? [] : value.map { [($0.path, "true")] } ?? [],
             values: v2 ? value?.rendered : nil, createUpdateObserve: v2, providerConfig: id)
     }
 
@@ -207,7 +207,7 @@ struct ClusterClaim {
 
     // MARK: Usages (v2)
 
-    /// The cluster resource every Usage protects: apiVersion, kind, and its key.
+    /// The apiVersion and kind of the cluster resource every Usage protects.
     var protectedCluster: (apiVersion: String, kind: String) {
         switch claim.provider {
         case "aws": return (claim.api(.eks), "Cluster")

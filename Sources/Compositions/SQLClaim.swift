@@ -34,8 +34,7 @@ struct SQLClaim {
             spec: [
                 "credentials": [
                     "source": "PostgreSQLConnectionSecret",
-                    "connectionSecretRef": v2
-                        ? ["name": .string(id)] : ["name": .string(id), "namespace": .string(claim.namespace)],
+                    "connectionSecretRef": claim.connectionSecret(.string(id)),
                 ],
                 "sslMode": "require",
             ])
@@ -185,9 +184,20 @@ struct SQLClaim {
         return lines.map { $0 + "\n" }.joined()
     }
 
-    /// The `sql-secret` Object (aws, google): assembles Secret `{id}` and (v1) publishes its four keys
-    /// as the XR's connection details.
-    func connectionSecret(user: Rendered, endpoint: Rendered) -> KubernetesObject {
+    /// Where a field of a managed resource of the server is read from: its apiVersion, kind and path.
+    typealias ServerField = (apiVersion: String, kind: String, fieldPath: String)
+
+    /// The `sql-secret` Object (aws, google): assembles Secret `{id}` from the server's user name
+    /// (`user`), the password Secret and the server's address (`endpoint`), and (v1) publishes its
+    /// four keys as the XR's connection details.
+    func connectionSecret(user: ServerField, endpoint: ServerField) -> KubernetesObject {
+        // v1 read the server in crossplane-system; v2 resources live in the XR's namespace.
+        let serverNamespace = v2 ? claim.namespace : "crossplane-system"
+        func read(_ f: ServerField, to: String) -> Rendered {
+            patchFrom(
+                apiVersion: f.apiVersion, kind: f.kind, name: id, namespace: serverNamespace, fieldPath: f.fieldPath,
+                to: to)
+        }
         let details: [Rendered] =
             v2
             ? []
@@ -206,11 +216,11 @@ struct SQLClaim {
             ],
             providerConfig: "\(id)-sql",
             references: [
-                user,
+                read(user, to: "stringData.username"),
                 patchFrom(
                     apiVersion: "v1", kind: "Secret", name: "\(id)-password", namespace: claim.namespace,
                     fieldPath: "data.password", to: "data.password"),
-                endpoint,
+                read(endpoint, to: "stringData.endpoint"),
             ],
             spec: [
                 "connectionDetails": .list(details),
@@ -226,18 +236,14 @@ struct SQLClaim {
             : ["name": "\(id)-password", "namespace": .string(claim.namespace), "key": "password"]
     }
 
-    /// The namespace written into `references` of provider-kubernetes Objects that read the server.
-    /// v1 read it from crossplane-system; v2 resources live in the XR's namespace.
-    var serverNamespace: String { v2 ? claim.namespace : "crossplane-system" }
-
     // MARK: Usages (v2)
 
-    /// The database server: apiVersion, kind, key.
-    var server: (apiVersion: String, kind: String, key: String) {
+    /// The database server's apiVersion and kind.
+    var server: (apiVersion: String, kind: String) {
         switch claim.provider {
-        case "aws": return (claim.api(.rds), "Instance", "rdsinstance")
-        case "google": return (claim.api(.cloudSQL), "DatabaseInstance", GoogleDatabase.key(claim.mode))
-        default: return (claim.api(.azurePostgreSQL), "Server", "server")
+        case "aws": return (claim.api(.rds), "Instance")
+        case "google": return (claim.api(.cloudSQL), "DatabaseInstance")
+        default: return (claim.api(.azurePostgreSQL), "Server")
         }
     }
 
@@ -247,7 +253,8 @@ struct SQLClaim {
     /// itself) stays until provider-sql's ProviderConfig, and so every Database, is gone.
     @ResourcesBuilder
     var usages: [Composed] {
-        let srv = (server.apiVersion, server.kind, Rendered.string(id))
+        let kind = server
+        let srv = (kind.apiVersion, kind.kind, Rendered.string(id))
         let postgres = claim.api(.postgreSQL)
         for (i, db) in databases.enumerated() {
             Usage(

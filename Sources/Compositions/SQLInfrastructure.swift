@@ -61,12 +61,8 @@ struct AWSDatabase {
                 "dbSubnetGroupNameSelector": matchControllerRef, "vpcSecurityGroupIdSelector": matchControllerRef,
             ])
         sql.connectionSecret(
-            user: patchFrom(
-                apiVersion: rds, kind: "Instance", name: id, namespace: sql.serverNamespace,
-                fieldPath: "spec.forProvider.username", to: "stringData.username"),
-            endpoint: patchFrom(
-                apiVersion: rds, kind: "Instance", name: id, namespace: sql.serverNamespace,
-                fieldPath: "status.atProvider.address", to: "stringData.endpoint"))
+            user: (rds, "Instance", "spec.forProvider.username"),
+            endpoint: (rds, "Instance", "status.atProvider.address"))
     }
 }
 
@@ -112,12 +108,8 @@ struct GoogleDatabase {
             key: "user", apiVersion: gcp, kind: "User", name: .string(id),
             forProvider: ["passwordSecretRef": sql.passwordSecretRef, "instanceSelector": matchControllerRef])
         sql.connectionSecret(
-            user: patchFrom(
-                apiVersion: gcp, kind: "User", name: id, namespace: sql.serverNamespace,
-                fieldPath: "metadata.name", to: "stringData.username"),
-            endpoint: patchFrom(
-                apiVersion: gcp, kind: "DatabaseInstance", name: id, namespace: sql.serverNamespace,
-                fieldPath: "status.atProvider.publicIpAddress", to: "stringData.endpoint"))
+            user: (gcp, "User", "metadata.name"),
+            endpoint: (gcp, "DatabaseInstance", "status.atProvider.publicIpAddress"))
     }
 }
 

@@ -1,8 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Layers, bottom up: HPACK -> HTTP2 -> GRPC -> FunctionSDK -> Compositions, and Transport -> HTTP2.
-// Nothing below FunctionSDK knows about Crossplane; nothing below Transport knows about sockets.
+// Layers, bottom up: HPACK -> HTTP2 -> GRPC -> FunctionSDK -> Compositions, and Transport -> HTTP2;
+// FunctionSDK serves over Transport. Nothing below FunctionSDK knows about Crossplane; nothing below
+// Transport knows about sockets. FunctionSDK is the product other functions build on.
 let package = Package(
     name: "function-secrets",
     products: [
@@ -24,7 +25,10 @@ let package = Package(
         .target(name: "GRPC", dependencies: ["HTTP2", "CZlib"]),
         .target(
             name: "FunctionSDK",
-            dependencies: ["GRPC", "CThreadSlot", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: [
+                "GRPC", "Transport", "HTTP2", "CLinuxShims", "CThreadSlot",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             exclude: ["Proto", "Generated/proto.stamp"]
         ),
         .target(name: "Compositions", dependencies: ["FunctionSDK"], exclude: ["README.md"]),

@@ -77,7 +77,7 @@ struct ClusterClaim {
         if v2 { usages }
     }
 
-    var esoGate: Gate { Gate(kind: .externalSecretsOperator, key: esoReleaseKey) }
+    var esoGate: Gate { Gate(key: esoReleaseKey) }
 
     // MARK: ProviderConfigs for the new cluster
 
@@ -197,12 +197,12 @@ struct ClusterClaim {
         if claim.input.waitForCRDs {
             if esoEnabled { gates.append(esoGate) }
             if let ns = s["toNamespace"].string, namespaces.contains(ns) {
-                gates.append(Gate(kind: .namespace(.string(ns)), key: "\(id)-ns-\(ns)"))
+                gates.append(Gate(key: "\(id)-ns-\(ns)"))
             }
         }
         return object.composed.origin("spec.parameters.apps.externalSecrets.secrets[\(index)].toSecret").gated(
             by: gates
-        ).role(.externalSecret)
+        ).group(Gating.esoObjects)
     }
 
     // MARK: Usages (v2)

@@ -3,24 +3,20 @@ import FunctionSDK
 /// ESO objects wait for ESO (and their namespace) in the new cluster, and say so in a condition: a
 /// ClusterSecretStore or ExternalSecret applied before ESO's CRDs exist would fail and retry for nothing.
 enum Gating {
-    /// The precondition that holds a resource back, or nil when it is rendered: everything ungated,
-    /// gated ones whose preconditions hold, and gated ones that already exist (gating never drops
-    /// them again).
-    static func firstUnmet(_ c: Composed, observed: [String: ObservedResource]) -> Gate? {
-        guard !c.gates.isEmpty, observed[c.keyString] == nil else { return nil }
-        return c.gates.first { observed[$0.key.string ?? ""]?.isReady != true }
-    }
+    /// The group of the ESO objects a Cluster composes in the new cluster (the ClusterSecretStore
+    /// and the ExternalSecrets): the condition lists those held back.
+    static let esoObjects: StaticString = "external-secrets"
 
     /// The `ExternalSecretsComposed` condition: True when nothing is requested or all is composed, False
     /// with what waits for what otherwise.
-    static func condition(for cluster: ClusterClaim, resources: [Composed]) -> Condition {
-        var c = Condition()
+    static func condition(for cluster: ClusterClaim, resources: [Composed]) -> FnV1.Condition {
+        var c = FnV1.Condition()
         c.type = "ExternalSecretsComposed"
         c.target = .compositeAndClaim
-        let requested = resources.filter { $0.role != nil }
+        let requested = resources.filter { $0.group != nil }
         var held: [(key: String, gate: Gate)] = []
         for r in requested {
-            if let g = firstUnmet(r, observed: cluster.claim.observed) { held.append((r.keyString, g)) }
+            if let g = r.firstUnmetGate(observed: cluster.claim.observed) { held.append((r.keyString, g)) }
         }
         if requested.isEmpty {
             c.status = .conditionTrue
@@ -32,7 +28,7 @@ enum Gating {
             c.message = "All requested External Secrets Operator objects are composed."
         } else {
             c.status = .conditionFalse
-            let waitingForESO = held.filter { $0.gate.isExternalSecretsOperator }
+            let waitingForESO = held.filter { $0.gate.key.hasSameText(as: cluster.esoReleaseKey) }
             c.reason = waitingForESO.isEmpty ? "WaitingForNamespace" : "WaitingForExternalSecretsOperator"
             var sentences: [String] = []
             if !waitingForESO.isEmpty {
@@ -41,7 +37,8 @@ enum Gating {
                 )
             }
             for n in cluster.namespaces {
-                let keys = held.filter { $0.gate.isNamespace(n) }.map(\.key)
+                let namespaceKey = "\(cluster.id)-ns-\(n)"
+                let keys = held.filter { $0.gate.key.string == namespaceKey }.map(\.key)
                 if !keys.isEmpty {
                     sentences.append(
                         "Waiting for Object \(cluster.id)-ns-\(n) to become Ready before composing \(keys.joined(separator: ", "))."

@@ -131,6 +131,6 @@ struct SecretStore: ComposedConvertible {
                 "spec": ["provider": providerBlock],
             ],
             providerConfig: id, references: references
-        ).composed.origin("the ClusterSecretStore").role(.secretStore)
+        ).composed.origin("the ClusterSecretStore").group(Gating.esoObjects)
     }
 }

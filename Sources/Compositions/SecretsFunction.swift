@@ -6,51 +6,24 @@ import FunctionSDK
 public struct SecretsFunction: CompositionFunction {
     public init() {}
 
-    public func respond(to view: RequestView) throws -> [UInt8] {
-        // Templates render into this thread's arena; the response is copied out before it ends.
-        try RenderArena.scope { try respondInScope(to: view) }
-    }
-
-    private func respondInScope(to view: RequestView) throws -> [UInt8] {
-        let request = FunctionRequest(view)
-        let tag = try view.tag()
+    public func run(_ request: FunctionRequest) throws -> FunctionResponse {
         switch try render(request) {
         case .fatal(let fatal, let ttl):
-            var w = ResponseWriter(capacity: view.bytes.count + 256)
-            w.meta(tag: tag, ttlSeconds: ttl.seconds, ttlNanos: ttl.nanos)
-            if let desired = view.payload(RequestView.Field.desired) { w.raw(ResponseWriter.Field.desired, desired) }
-            w.result(fatal)
-            Response.finish(&w, view)
-            return w.bytes
-        case .rendered(let state, let condition, let warnings, let ttl):
-            var head = ResponseWriter(capacity: 64)
-            head.meta(tag: tag, ttlSeconds: ttl.seconds, ttlNanos: ttl.nanos)
-            var tail = ResponseWriter(capacity: 512)
-            for w in warnings { tail.result(w) }
-            Response.finish(&tail, view)
-            if let c = condition { try tail.message(ResponseWriter.Field.conditions, c) }
-            return try state.encode(
-                request: request, head: head.bytes, field: ResponseWriter.Field.desired, tail: tail.bytes)
+            var response = FunctionResponse.to(request, ttl: ttl)
+            response.add(fatal)
+            return response
+        case .rendered(let response):
+            return response
         }
     }
 
     enum Outcome {
-        case fatal(Result, ttl: TTL)
-        case rendered(StateWriter, condition: Condition?, warnings: [Result], ttl: TTL)
+        case fatal(FnV1.Result, ttl: Duration?)
+        case rendered(FunctionResponse)
     }
 
-    struct TTL {
-        var seconds: Int64
-        var nanos: Int32
-        init(_ d: Duration?) {
-            guard let d else { seconds = 0; nanos = 0; return }
-            seconds = d.components.seconds
-            nanos = Int32(d.components.attoseconds / 1_000_000_000)
-        }
-    }
-
-    static func result(_ message: String, reason: String, target: Target, severity: Severity = .fatal) -> Result {
-        var r = Result()
+    static func result(_ message: String, reason: String, target: FnV1.Target, severity: FnV1.Severity = .fatal) -> FnV1.Result {
+        var r = FnV1.Result()
         r.severity = severity
         r.message = message
         r.reason = reason
@@ -65,11 +38,11 @@ public struct SecretsFunction: CompositionFunction {
         case .failure(let problem):
             return .fatal(
                 Self.result("function input: \(problem.message)", reason: "InvalidFunctionInput", target: .composite),
-                ttl: TTL(.seconds(60)))
+                ttl: FunctionResponse.defaultTTL)
         case .success(let i):
             inputAsGiven = i
         }
-        let ttl = TTL(inputAsGiven.ttl)
+        let ttl = inputAsGiven.ttl
 
         // A2: a composite of a kind we compose.
         guard let observedXR = try request.observedComposite() else {
@@ -99,7 +72,7 @@ public struct SecretsFunction: CompositionFunction {
         let xr = JSON.object(xrObject)
         let prefix = "\(kind) \(CanonicalJSON.quoted(name)): "
         // A v2 XR has no claim: every result is about the composite alone.
-        let target: Target = mode == .v1 ? .compositeAndClaim : .composite
+        let target: FnV1.Target = mode == .v1 ? .compositeAndClaim : .composite
         func invalid(_ problems: [String], reason: String = "InvalidParameters") -> Outcome {
             .fatal(Self.result(prefix + problems.joined(separator: "; "), reason: reason, target: target), ttl: ttl)
         }
@@ -171,23 +144,22 @@ public struct SecretsFunction: CompositionFunction {
             namespace: mode == .v1 ? Claim.namespace(of: xrObject) : xrNamespace, input: input,
             parameters: Reader(parameters), observed: try request.observedResources())
         let resources: [Composed]
-        var state = StateWriter()
-        var condition: Condition?
-        var warnings: [Result] = []
+        var response = FunctionResponse.to(request, ttl: ttl)
         if kind == "SQL" {
             let sql = SQLClaim(claim: claim)
             resources = sql.resources
-            state.compositeStatus = sql.status
-            state.compositeConnectionDetails = sql.connectionDetails
+            for (k, v) in sql.status.entries { response.setCompositeStatus(k, v) }
+            for (k, v) in sql.connectionDetails { response.setConnectionDetail(k, v) }
         } else {
             let cluster = ClusterClaim(claim: claim)
             resources = cluster.resources
-            state.compositeStatus = cluster.status
-            state.compositeConnectionDetails = cluster.connectionDetails
-            condition = Gating.condition(for: cluster, resources: resources)
-            condition?.target = target
-            warnings = cluster.warnings.map {
-                Self.result($0, reason: "ParameterNotRendered", target: .composite, severity: .warning)
+            for (k, v) in cluster.status.entries { response.setCompositeStatus(k, v) }
+            for (k, v) in cluster.connectionDetails { response.setConnectionDetail(k, v) }
+            var condition = Gating.condition(for: cluster, resources: resources)
+            condition.target = target
+            response.add(condition)
+            for w in cluster.warnings {
+                response.add(Self.result(w, reason: "ParameterNotRendered", target: .composite, severity: .warning))
             }
         }
 
@@ -195,24 +167,21 @@ public struct SecretsFunction: CompositionFunction {
         let collisions = Self.collisions(resources)
         if !collisions.isEmpty { return invalid(collisions, reason: "ResourceNameCollision") }
 
-        state.owned.reserveCapacity(resources.count)
+        response.reserveCapacity(resources.count)
         var heldBack: [Rendered] = []
         for i in resources.indices {
-            if Gating.firstUnmet(resources[i], observed: claim.observed) != nil {
+            if resources[i].firstUnmetGate(observed: claim.observed) != nil {
                 heldBack.append(resources[i].key)
                 continue
             }
             // A Usage of a gated object comes and goes with its object (listed before it).
-            if let f = resources[i].follows, heldBack.contains(where: { $0.utf8.elementsEqual(f.utf8) }) { continue }
-            let ready: Ready =
+            if let f = resources[i].follows, heldBack.contains(where: { $0.hasSameText(as: f) }) { continue }
+            let ready: FnV1.Ready =
                 resources[i].readyAtOnce || (!claim.observed.isEmpty && claim.ready(resources[i].keyString))
                 ? .true : .false
-            state.owned.append(OwnedResource(key: resources[i].key, object: resources[i].object, ready: ready))
+            response.compose(resources[i], ready: ready)
         }
-        var skeleton: JSON.Object = ["apiVersion": .string(apiVersion), "kind": .string(kind)]
-        skeleton["metadata"] = ["name": .string(name), "namespace": xr[path: ["metadata", "namespace"]]]
-        state.compositeSkeleton = skeleton
-        return .rendered(state, condition: condition, warnings: warnings, ttl: ttl)
+        return .rendered(response)
     }
 
     /// Stage C: a key produced twice, and a name over 253 characters (Kubernetes' limit), in the
@@ -259,7 +228,7 @@ struct KeyBytes: Hashable {
 
     init(_ key: Rendered) { self.key = key }
 
-    func hash(into hasher: inout Hasher) { hasher.combine(bytes: UnsafeRawBufferPointer(key.utf8)) }
+    func hash(into hasher: inout Hasher) { key.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) } }
 
-    static func == (a: KeyBytes, b: KeyBytes) -> Bool { a.key.utf8.elementsEqual(b.key.utf8) }
+    static func == (a: KeyBytes, b: KeyBytes) -> Bool { a.key.hasSameText(as: b.key) }
 }

@@ -1,36 +1,25 @@
-/// A composition function: one serialized RunFunction request in, one serialized response out.
-/// Implementations run inline on an event loop, so they must not block; a render takes microseconds.
+/// A Crossplane composition function: what function-sdk-go calls `RunFunction`. The SDK calls
+/// `run` once per reconcile of a composite, on an event-loop thread, so it must not block (a render
+/// takes microseconds); serve it with `serve(_:options:)`.
+///
+/// Everything rendered during `run` (`Rendered` values, `Composed` resources) lives until the SDK
+/// has encoded the response, and no longer. A misuse the compiler cannot catch (a rendered value
+/// kept from an earlier call, say) answers that one call with a Fatal result naming it; the
+/// process keeps serving.
 public protocol CompositionFunction: Sendable {
-    func respond(to request: RequestView) throws -> [UInt8]
-}
-
-/// Adapts a function written against the generated message types (simplest to write, slower on
-/// large states, since swift-protobuf decodes and re-encodes every Struct).
-public struct MessageFunction: CompositionFunction {
-    public let body: @Sendable (RunFunctionRequest) throws -> RunFunctionResponse
-
-    public init(_ body: @escaping @Sendable (RunFunctionRequest) throws -> RunFunctionResponse) {
-        self.body = body
-    }
-
-    public func respond(to request: RequestView) throws -> [UInt8] {
-        try body(try request.message()).serializedBytes()
-    }
+    /// Reads the request and returns the response, usually `FunctionResponse.to(request)` with
+    /// what the function composes. A thrown error fails the call with gRPC status INTERNAL; a
+    /// problem the user can fix is better reported with `FunctionResponse.fatal`.
+    func run(_ request: FunctionRequest) throws -> FunctionResponse
 }
 
 /// The simplest correct function: answers every call with the request's tag, desired state and
 /// context exactly as received (byte for byte, unknown fields included) and the TTL. This is what a
 /// pipeline step with nothing to add must do (`response.To` in function-sdk-go).
 public struct PassThroughFunction: CompositionFunction {
-    public var ttlSeconds: Int64
+    public var ttl: Duration?
 
-    public init(ttlSeconds: Int64 = Response.defaultTTLSeconds) {
-        self.ttlSeconds = ttlSeconds
-    }
+    public init(ttl: Duration? = FunctionResponse.defaultTTL) { self.ttl = ttl }
 
-    public func respond(to request: RequestView) throws -> [UInt8] {
-        var w = try Response.start(request, ttlSeconds: ttlSeconds)
-        Response.finish(&w, request)
-        return w.bytes
-    }
+    public func run(_ request: FunctionRequest) throws -> FunctionResponse { .to(request, ttl: ttl) }
 }

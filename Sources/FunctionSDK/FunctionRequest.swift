@@ -1,26 +1,44 @@
-/// Typed access to what a composition function reads from a request: the observed XR and composed
-/// resources (decoded on demand), the input, and the desired state of earlier steps (kept raw).
-public struct FunctionRequest: Sendable {
-    public let view: RequestView
+import Foundation
+import SwiftProtobuf
 
-    public init(_ view: RequestView) { self.view = view }
+/// One RunFunction request, read the way function-sdk-go's `request` package reads one: the
+/// observed composite and composed resources, the desired state of earlier steps, the input, the
+/// context, required resources, credentials and capabilities. Objects are read in place from the
+/// bytes that came in and decoded only as far as a function asks.
+public struct FunctionRequest: Sendable {
+    package let view: RequestView
+
+    package init(_ view: RequestView) { self.view = view }
+
+    /// A request from its serialized bytes (what `FunctionRunnerService.call` receives).
+    public init(bytes: [UInt8]) throws { self.init(try RequestView(bytes: bytes)) }
+
+    /// A request from the generated message (tests build requests this way).
+    public init(_ message: FnV1.RunFunctionRequest) throws { try self.init(bytes: message.serializedBytes()) }
+
+    /// The request as the generated message, decoded whole (slower than the typed accessors).
+    public func message() throws -> FnV1.RunFunctionRequest { try view.message() }
+
+    /// `meta.tag`: core's identifier of this request, echoed in the response.
+    public func tag() throws -> String { try view.tag() }
 
     /// One entry of `desired.resources` as received: its key and the whole map-entry field.
-    public struct RawEntry: Sendable {
-        public var key: String
-        public var field: Range<Int>
+    package struct RawEntry: Sendable {
+        package var key: String
+        package var field: Range<Int>
     }
 
     /// The desired State of earlier steps, as byte ranges of `view.bytes`.
-    public struct RawState: Sendable {
-        public var composite: Range<Int>?
-        public var resources: [RawEntry] = []
+    package struct RawState: Sendable {
+        package var composite: Range<Int>?
+        package var resources: [RawEntry] = []
         /// Fields of State this proto does not know: copied as they are.
-        public var unknown: [Range<Int>] = []
+        package var unknown: [Range<Int>] = []
     }
 
     // MARK: Observed
 
+    /// The observed composite resource (the XR), or nil when the request has none.
     public func observedComposite() throws -> ObservedResource? {
         guard let state = view.payload(RequestView.Field.observed) else { return nil }
         var composite: ObservedResource?
@@ -89,7 +107,7 @@ public struct FunctionRequest: Sendable {
         return (key, value)
     }
 
-    // MARK: Input
+    // MARK: Input and context
 
     /// The step's `input`, or nil when the step has none.
     public func input() throws -> JSON.Object? {
@@ -97,9 +115,61 @@ public struct FunctionRequest: Sendable {
         return try StructCodec.decodeStruct(payload)
     }
 
+    /// The step's `input` decoded into `type` (with `JSONDecoder`), or nil when the step has none.
+    /// A mismatch throws `InputError`, which names the field and what was wrong with it.
+    public func input<T: Decodable>(as type: T.Type) throws -> T? {
+        guard let object = try input() else { return nil }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(CanonicalJSON.encode(.object(object)).utf8))
+        } catch let error as DecodingError {
+            throw InputError(error)
+        }
+    }
+
+    /// The pipeline context that earlier steps wrote, or nil when there is none.
+    public func context() throws -> JSON.Object? {
+        guard let payload = view.payload(RequestView.Field.context) else { return nil }
+        return try StructCodec.decodeStruct(payload)
+    }
+
+    // MARK: Required resources, credentials, capabilities
+
+    /// Resources Crossplane fetched because an earlier response required them (`FunctionResponse.require`),
+    /// by requirement name: `required_resources`, and `extra_resources` from cores before 2.0.
+    public func requiredResources() throws -> [String: [ObservedResource]] {
+        let m = try partialMessage([6, 8])
+        var out: [String: [ObservedResource]] = [:]
+        for (name, resources) in m.extraResources.merging(m.requiredResources, uniquingKeysWith: { $1 }) {
+            out[name] = try resources.items.map { r in
+                let object = ArraySlice(try r.resource.serializedBytes() as [UInt8])
+                return ObservedResource(encoded: object, connectionDetails: r.connectionDetails.mapValues { Array($0) })
+            }
+        }
+        return out
+    }
+
+    /// Credentials the Composition passes to this step, by name: each a map of keys to bytes.
+    /// Never log them.
+    public func credentials() throws -> [String: [String: [UInt8]]] {
+        try partialMessage([7]).credentials.mapValues { c in c.credentialData.data.mapValues { Array($0) } }
+    }
+
+    /// What the calling core supports (Crossplane 2 sends its capabilities; older cores send none).
+    public func capabilities() throws -> [FnV1.Capability] { try partialMessage([1]).meta.capabilities }
+
+    /// The request with only the given top-level fields, decoded by swift-protobuf (the large
+    /// observed and desired states are skipped, not decoded).
+    private func partialMessage(_ fields: [Int]) throws -> FnV1.RunFunctionRequest {
+        var bytes: [UInt8] = []
+        for f in fields {
+            for r in view.ranges(f) ?? [] { WireFormat.appendField(f, view.bytes[r], to: &bytes) }
+        }
+        return try FnV1.RunFunctionRequest(serializedBytes: bytes)
+    }
+
     // MARK: Desired
 
-    public func desiredState() throws -> RawState {
+    package func desiredState() throws -> RawState {
         var s = RawState()
         guard let ranges = view.ranges(RequestView.Field.desired) else { return s }
         try view.bytes.withUnsafeBufferPointer { b in
@@ -131,5 +201,24 @@ public struct FunctionRequest: Sendable {
         guard let r = try desiredState().composite else { return nil }
         let all = view.bytes[...]
         return try all.withUnsafeBufferPointer { try Self.decodeResource(all, $0, r) }
+    }
+
+    /// The composed resources earlier steps desire, by key.
+    public func desiredResources() throws -> [String: ObservedResource] {
+        let all = view.bytes[...]
+        var out: [String: ObservedResource] = [:]
+        try all.withUnsafeBufferPointer { b in
+            for entry in try desiredState().resources {
+                try WireFormat.forEachField(b, in: entry.field) { f in
+                    guard f.number == 2, f.wireType == .lengthDelimited else { return }
+                    try WireFormat.forEachField(b, in: f.range) { e in
+                        if e.number == 2 && e.wireType == .lengthDelimited {
+                            out[entry.key] = try Self.decodeResource(all, b, e.range)
+                        }
+                    }
+                }
+            }
+        }
+        return out
     }
 }

@@ -7,21 +7,48 @@ public enum FunctionRunnerService {
     public static let v1beta1 = "apiextensions.fn.proto.v1beta1.FunctionRunnerService"
     public static let v1Path = "/\(v1)/RunFunction"
     public static let v1beta1Path = "/\(v1beta1)/RunFunction"
+    /// The reason of the Fatal result that answers a call in which the function misused the SDK.
+    public static let misuseReason = "FunctionMisuse"
 
-    /// Decodes, runs and encodes one call. Shared by the gRPC services and `render`.
+    /// Runs one call from serialized request bytes to serialized response bytes: what the gRPC
+    /// service does, and what a function's tests and `render` call in process.
     public static func call(_ function: some CompositionFunction, requestBytes: [UInt8]) throws -> [UInt8] {
-        let request: RequestView
+        let request: FunctionRequest
         do {
-            request = try RequestView(bytes: requestBytes)
+            request = try FunctionRequest(bytes: requestBytes)
         } catch {
             throw Status(.internalError, "grpc: failed to unmarshal the received message: \(error)")
         }
-        // One render per call: what a function renders is freed when the call is answered, whether
-        // or not it entered a scope of its own.
-        return try RenderArena.scope { try function.respond(to: request) }
+        // One render per call: what a function renders is freed when the call is answered.
+        return try RenderArena.scope {
+            let answer: [UInt8]
+            do {
+                answer = try function.run(request).serialized()
+            } catch {
+                if let misuse = RenderArena.current.pointee.misuse { return try misused(request, misuse) }
+                throw error
+            }
+            if let misuse = RenderArena.current.pointee.misuse { return try misused(request, misuse) }
+            return answer
+        }
     }
 
-    public static func services(for function: some CompositionFunction) -> [Service] {
+    /// Runs one call on generated messages (for tests of a function).
+    public static func call(_ function: some CompositionFunction, _ request: FnV1.RunFunctionRequest) throws
+        -> FnV1.RunFunctionResponse
+    {
+        try FnV1.RunFunctionResponse(serializedBytes: call(function, requestBytes: try request.serializedBytes()))
+    }
+
+    /// A call the function got wrong in a way only the SDK saw: whatever it composed is dropped,
+    /// and one Fatal result says what happened. Every other call goes on as before.
+    private static func misused(_ request: FunctionRequest, _ misuse: String) throws -> [UInt8] {
+        var response = FunctionResponse.to(request)
+        response.fatal("the function misused the Swift SDK: \(misuse)", reason: misuseReason, target: .composite)
+        return try response.serialized()
+    }
+
+    package static func services(for function: some CompositionFunction) -> [Service] {
         let handler: UnaryHandler = { bytes, _ in try call(function, requestBytes: bytes) }
         return [
             Service(name: v1, methods: ["RunFunction": handler]),

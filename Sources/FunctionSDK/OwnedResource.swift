@@ -1,13 +1,17 @@
 /// A composed resource the function renders: its key in `desired.resources` (a string) and the
-/// partial object, both rendered in the current `RenderArena.scope`, and its readiness.
-public struct OwnedResource {
-    public var key: Rendered
-    public var object: Rendered
-    public var ready: Ready
+/// partial object, both rendered during the call, and its readiness.
+package struct OwnedResource {
+    package var key: Rendered
+    package var object: Rendered
+    package var ready: FnV1.Ready
 
-    public init(key: Rendered, object: Rendered, ready: Ready) {
+    /// Nil, with the misuse noted for the call's Fatal result, unless `key` is a string and
+    /// `object` an object.
+    package init?(checking key: Rendered, _ object: Rendered, ready: FnV1.Ready) {
         guard key.isEncodedString, object.isEncodedObject else {
-            preconditionFailure("a composed resource is a string key and an object")
+            RenderArena.current.pointee.report(
+                "a composed resource needs a rendered string as its key and a rendered object as its object")
+            return nil
         }
         self.key = key
         self.object = object

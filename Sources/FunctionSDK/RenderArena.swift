@@ -8,18 +8,25 @@ import Synchronization
 ///
 /// Values hold offsets, never pointers, so growing the buffer keeps them valid. `scope` starts a new
 /// generation: a value kept past its render (or taken to another thread) no longer matches the
-/// arena's generation, and reading it stops the process instead of reading reused bytes.
+/// arena's generation. Reading one never reads reused bytes: it reads zeros of the right length and
+/// records the misuse, and the SDK answers that one call with a Fatal result naming it. One
+/// author's slip must not stop a process that serves every composite of the cluster.
 ///
 /// Reached through a C thread-local pointer, not a class reference: the arena is touched by every
 /// object literal, and a reference would be retained and released at each touch. A pthread key
 /// holds it too, only so that it is freed when its thread ends.
-public struct RenderArena {
+package struct RenderArena {
     private(set) var base: UnsafeMutablePointer<UInt8>
     private(set) var capacity: Int
     private(set) var used = 0
     private(set) var generation: UInt32
     /// Scopes entered and not yet left on this thread: only the outermost one starts a render.
     private var depth = 0
+    /// The first misuse of rendered values in this render, in words for the Fatal result.
+    package private(set) var misuse: String?
+    /// Zeroed stand-ins handed out for stale values, freed when the next render starts (not before:
+    /// a caller may hold two at once).
+    private var standIns: [UnsafeMutableRawPointer] = []
 
     /// Above this the buffer is given back at the next scope: one huge claim must not pin its
     /// memory for the life of the process.
@@ -65,7 +72,7 @@ public struct RenderArena {
     /// The SDK enters a scope around every call (`FunctionRunnerService.call`), so a function need
     /// not; a scope inside another is part of the outer render and resets nothing, so values the
     /// outer render made stay readable.
-    public static func scope<T>(_ body: () throws -> T) rethrows -> T {
+    package static func scope<T>(_ body: () throws -> T) rethrows -> T {
         let arena = current
         if arena.pointee.depth == 0 { arena.pointee.reset() }
         arena.pointee.depth += 1
@@ -75,6 +82,9 @@ public struct RenderArena {
 
     private mutating func reset() {
         used = 0
+        misuse = nil
+        for p in standIns { free(p) }
+        standIns.removeAll(keepingCapacity: true)
         generation = Self.generations.add(1, ordering: .relaxed).newValue
         if capacity > Self.keptCapacity {
             base.deallocate()
@@ -127,9 +137,36 @@ public struct RenderArena {
 
     /// The bytes of a span made in this render on this thread.
     @inline(__always)
-    func bytes(_ span: Rendered.Span) -> UnsafeBufferPointer<UInt8> {
-        precondition(
-            span.generation == generation, "a rendered value was read outside the render (or thread) that made it")
-        return UnsafeBufferPointer(start: base + Int(span.start), count: Int(span.count))
+    mutating func bytes(_ span: Rendered.Span) -> UnsafeBufferPointer<UInt8> {
+        if _fastPath(span.generation == generation) {
+            return UnsafeBufferPointer(start: base + Int(span.start), count: Int(span.count))
+        }
+        return staleBytes(span)
+    }
+
+    /// A value from another render or thread: zeros of its length, and the misuse noted.
+    @inline(never)
+    private mutating func staleBytes(_ span: Rendered.Span) -> UnsafeBufferPointer<UInt8> {
+        report(
+            "a rendered value was used after the call that made it had ended, or on another thread: Rendered values live for one call (do not keep them in a static, a global or an object that outlives the call)"
+        )
+        guard span.count > 0, let p = calloc(Int(span.count), 1) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        standIns.append(p)
+        return UnsafeBufferPointer(start: p.assumingMemoryBound(to: UInt8.self), count: Int(span.count))
+    }
+
+    /// Notes a misuse of the render API; the first one names the call's Fatal result.
+    package mutating func report(_ message: String) {
+        if misuse == nil { misuse = message }
+    }
+
+    /// Copies the `count` bytes at `start` to the end of the arena and returns their new start
+    /// (a string being interpolated moves past a value an argument rendered).
+    mutating func move(from start: Int, count: Int) -> Int {
+        let destination = reserve(count)
+        ByteWriter.copy(UnsafeRawPointer(base + start), to: UnsafeMutableRawPointer(destination), count: count)
+        let moved = used
+        used += count
+        return moved
     }
 }

@@ -1,10 +1,9 @@
 /// Reading a rendered value back: what templates and messages ask of an object already written
 /// (a member, a string's bytes or length), in place in the arena and without decoding the rest.
 extension Rendered {
-    /// The Struct payload of an object (for the response), read in place.
-    public var structBytes: UnsafeBufferPointer<UInt8> {
-        precondition(kind == .object, "not an object")
-        return count == 0 ? UnsafeBufferPointer(start: nil, count: 0) : RenderArena.current.pointee.bytes(span)
+    /// The Struct payload of an object (for the response), read in place; empty for other kinds.
+    package var structBytes: UnsafeBufferPointer<UInt8> {
+        kind != .object || count == 0 ? UnsafeBufferPointer(start: nil, count: 0) : RenderArena.current.pointee.bytes(span)
     }
 
     /// The value of `key` in an object, decoded from the arena (scalars) or as a span (containers).
@@ -31,10 +30,24 @@ extension Rendered {
         isContainer ? Int(count) : 0
     }
 
-    /// A string's UTF-8 bytes, in place (valid until the arena next grows).
-    public var utf8: UnsafeBufferPointer<UInt8> {
+    /// A string's UTF-8 bytes, in place (valid until the arena next grows, so never handed out of
+    /// the package: outside it, `withUTF8` lends them for the length of a closure).
+    @usableFromInline
+    package var utf8: UnsafeBufferPointer<UInt8> {
         guard kind == .string, count > 0 else { return UnsafeBufferPointer(start: nil, count: 0) }
         return RenderArena.current.pointee.bytes(span)
+    }
+
+    /// Calls `body` with a string's UTF-8 bytes (empty for other kinds). The buffer is valid only
+    /// inside `body`, and `body` must not render anything: rendering may move the bytes.
+    @inlinable
+    public func withUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try body(utf8)
+    }
+
+    /// Whether both are strings with the same text, compared in place.
+    public func hasSameText(as other: Rendered) -> Bool {
+        kind == .string && other.kind == .string && utf8.elementsEqual(other.utf8)
     }
 
     /// Whether this is the string `s`, compared in place.

@@ -76,13 +76,11 @@ public struct Rendered {
     public var isEncodedString: Bool { kind == .string }
     public var isEncodedObject: Bool { kind == .object }
 
-    @frozen
-    public struct Span {
-        @usableFromInline var start: UInt32
-        @usableFromInline var count: UInt32
-        @usableFromInline var generation: UInt32
+    package struct Span {
+        var start: UInt32
+        var count: UInt32
+        var generation: UInt32
 
-        @usableFromInline
         init(start: UInt32, count: UInt32, generation: UInt32) {
             self.start = start
             self.count = count
@@ -118,13 +116,16 @@ extension Rendered: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Exp
 
     /// `"\(id)-cluster"` as a value: the pieces are written straight into the arena, no String made.
     public init(stringInterpolation i: Interpolation) {
-        precondition(i.end == i.arena.pointee.used, "a value was rendered inside a string interpolation")
+        var i = i
+        i.keepAtEnd()
         self = .encodedString(i.arena.pointee.span(from: i.start))
     }
 
+    /// Builds an interpolated string at the end of the arena. Strings, numbers, `JSON` read from a
+    /// request and other rendered values can be interpolated.
     public struct Interpolation: StringInterpolationProtocol {
         let arena: UnsafeMutablePointer<RenderArena>
-        let start: Int
+        var start: Int
         var end: Int
 
         public init(literalCapacity: Int, interpolationCount: Int) {
@@ -133,10 +134,16 @@ extension Rendered: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Exp
             end = start
         }
 
-        /// Appends at the end of the arena, which must still be where this string ends: an argument
-        /// that rendered something would have put its bytes in the middle of this string.
+        /// An argument that rendered a value of its own (`"a-\(Rendered(json))"`) wrote it after
+        /// this string's start: what the string has so far moves past it, so it stays in one piece.
+        mutating func keepAtEnd() {
+            guard arena.pointee.used != end else { return }
+            start = arena.pointee.move(from: start, count: end - start)
+            end = arena.pointee.used
+        }
+
         private mutating func append(_ bytes: UnsafeRawBufferPointer) {
-            precondition(arena.pointee.used == end, "a value was rendered inside a string interpolation")
+            keepAtEnd()
             arena.pointee.append(bytes)
             end = arena.pointee.used
         }
@@ -164,6 +171,35 @@ extension Rendered: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Exp
                 } while v > 0
                 if n < 0 { i -= 1; buffer[i] = 0x2d }
                 append(UnsafeRawBufferPointer(rebasing: buffer[i...]))
+            }
+        }
+
+        /// A rendered string's text; other values as JSON text (`null`, `true`, `3`, `{"a":"b"}`).
+        public mutating func appendInterpolation(_ r: Rendered) {
+            if r.kind == .string {
+                keepAtEnd()
+                // Copied inside the arena: reserving may move it, so the source is found afterwards.
+                let count = Int(r.count)
+                guard count > 0 else { return }
+                if r.generation == arena.pointee.generation {
+                    _ = arena.pointee.move(from: Int(r.start), count: count)
+                    end = arena.pointee.used
+                } else {
+                    Array(arena.pointee.bytes(r.span)).withUnsafeBytes { append($0) }
+                }
+            } else {
+                appendInterpolation(r.json)
+            }
+        }
+
+        /// A value read from a request: a string's text, a whole number without a fraction, other
+        /// values as canonical JSON, and nothing for a missing value or `null`.
+        public mutating func appendInterpolation(_ j: JSON?) {
+            switch j {
+            case nil, .null?: return
+            case .string(let s)?: appendInterpolation(s)
+            case .number(let n)? where n.rounded() == n && abs(n) < 1e15: appendInterpolation(Int(n))
+            case let other?: appendInterpolation(CanonicalJSON.encode(other))
             }
         }
     }
@@ -243,11 +279,14 @@ extension Rendered {
         let arena = RenderArena.current
         var total = 0
         for o in objects {
-            precondition(o.kind == .object, "merging takes objects")
+            guard o.kind == .object else {
+                arena.pointee.report("Rendered.merging takes objects, got a \(o.kind)")
+                continue
+            }
             total += Int(o.count)
         }
         var w = ByteWriter(arena.pointee.reserve(total))
-        for o in objects where o.count > 0 { w.bytes(arena.pointee.bytes(o.span)) }
+        for o in objects where o.kind == .object && o.count > 0 { w.bytes(arena.pointee.bytes(o.span)) }
         return .encodedObject(arena.pointee.commit(total))
     }
 

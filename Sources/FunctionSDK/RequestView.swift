@@ -85,7 +85,7 @@ public struct RequestView: Sendable {
     }
 
     /// The whole request decoded with swift-protobuf, for functions that want typed access.
-    public func message() throws -> RunFunctionRequest {
-        try RunFunctionRequest(serializedBytes: bytes)
+    public func message() throws -> FnV1.RunFunctionRequest {
+        try FnV1.RunFunctionRequest(serializedBytes: bytes)
     }
 }

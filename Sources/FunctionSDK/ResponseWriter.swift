@@ -38,7 +38,7 @@ public struct ResponseWriter: Sendable {
     /// A `results` entry, encoded here: byte for byte what swift-protobuf writes (fields in number
     /// order, proto3 defaults left out, `reason` and `target` whenever present), without building
     /// its intermediate buffers; every refused claim and every pass-through call sends one.
-    public mutating func result(_ r: Result) {
+    public mutating func result(_ r: FnV1.Result) {
         var body: [UInt8] = []
         body.reserveCapacity(r.message.utf8.count + r.reason.utf8.count + 16)
         if r.severity.rawValue != 0 {

@@ -4,27 +4,27 @@ import Foundation
 /// raw bytes unless the function renders the same key (then its object, connection details and
 /// readiness replace them); XR status fields and connection details are merged into the desired
 /// composite, whose other fields stay as they came.
-public struct StateWriter {
-    public var owned: [OwnedResource] = []
+package struct StateWriter {
+    package var owned: [OwnedResource] = []
     /// Status fields to merge into `desired.composite.resource.status`.
-    public var compositeStatus: JSON.Object = JSON.Object()
+    package var compositeStatus: JSON.Object = JSON.Object()
     /// Connection details to merge into `desired.composite.connection_details`.
-    public var compositeConnectionDetails: [(key: String, value: [UInt8])] = []
+    package var compositeConnectionDetails: [(key: String, value: [UInt8])] = []
     /// Used to start `desired.composite` when no earlier step wrote one: apiVersion, kind and name.
-    public var compositeSkeleton: JSON.Object = JSON.Object()
+    package var compositeSkeleton: JSON.Object = JSON.Object()
 
-    public init() {}
+    package init() {}
 
     /// The serialized State, written once into a buffer of its exact size. Owned objects are already
     /// encoded (`Rendered`): each is copied in whole. Call it inside the render that made them.
-    public func encode(request: FunctionRequest) throws -> [UInt8] {
+    package func encode(request: FunctionRequest) throws -> [UInt8] {
         try encode(request: request, framing: nil)
     }
 
     /// A whole message in one buffer: `head`, then the State as length-delimited field `field`,
     /// then `tail`. The State is written in place, not built apart and copied in (a rendered State
     /// is most of a response).
-    public func encode(request: FunctionRequest, head: [UInt8], field: Int, tail: [UInt8]) throws -> [UInt8] {
+    package func encode(request: FunctionRequest, head: [UInt8], field: Int, tail: [UInt8]) throws -> [UInt8] {
         try encode(request: request, framing: (head, field, tail))
     }
 
@@ -107,7 +107,7 @@ public struct StateWriter {
         return out
     }
 
-    private var touchesComposite: Bool { !compositeStatus.isEmpty || !compositeConnectionDetails.isEmpty }
+    var touchesComposite: Bool { !compositeStatus.isEmpty || !compositeConnectionDetails.isEmpty }
 
     /// The composite Resource payload: raw when untouched, otherwise rebuilt keeping unknown fields.
     private func compositeField(_ raw: FunctionRequest.RawState, _ request: FunctionRequest) throws -> [UInt8]? {

@@ -188,7 +188,7 @@ enum RenderCommand {
         if let input { WireFormat.appendField(4, StructCodec.encodedStruct(input), to: &request) }
         WireFormat.appendField(5, StructCodec.encodedStruct(context), to: &request)
 
-        let response = try RunFunctionResponse(
+        let response = try FnV1.RunFunctionResponse(
             serializedBytes: try FunctionRunnerService.call(SecretsFunction(), requestBytes: request))
         if let fatal = response.results.first(where: { $0.severity == .fatal }) {
             return ("", "pipeline step \"\(step)\" returned a fatal result: \(fatal.message)")
@@ -237,7 +237,7 @@ enum RenderCommand {
     static let fixedTime = "2024-01-01T00:00:00Z"
 
     static func stream(
-        _ r: RunFunctionResponse, xr: JSON.Object, claim: (name: String, namespace: String)?, step: String,
+        _ r: FnV1.RunFunctionResponse, xr: JSON.Object, claim: (name: String, namespace: String)?, step: String,
         options o: Options
     ) throws -> String {
         let xrName = JSON.object(xr)[path: ["metadata", "name"]]?.string ?? ""

@@ -29,7 +29,7 @@ struct BadInput: CustomTestStringConvertible, Sendable {
     var input: String?
     var message: String
     var reason = "InvalidParameters"
-    var target: Target = .compositeAndClaim
+    var target: FnV1.Target = .compositeAndClaim
     var testDescription: String {
         if let name { return name }
         // The message without its `<Kind> "<name>": ` prefix.
@@ -338,8 +338,8 @@ let badInputs: [BadInput] = [
 struct BadInputTests {
     @Test("a v1 claim with this problem is refused with one Fatal result", arguments: badInputs)
     func refused(_ c: BadInput) throws {
-        var earlier = RunFunctionRequest()
-        var foreign = Resource()
+        var earlier = FnV1.RunFunctionRequest()
+        var foreign = FnV1.Resource()
         foreign.resource = try Google_Protobuf_Struct(
             jsonString: #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"from-an-earlier-step"}}"#)
         earlier.desired.resources["earlier"] = foreign
@@ -360,8 +360,8 @@ struct BadInputTests {
 
     @Test("no observed composite")
     func noComposite() throws {
-        let bytes: [UInt8] = try RunFunctionRequest().serializedBytes()
-        let r = try RunFunctionResponse(serializedBytes: try SecretsFunction().respond(to: RequestView(bytes: bytes)))
+        let bytes: [UInt8] = try FnV1.RunFunctionRequest().serializedBytes()
+        let r = try FnV1.RunFunctionResponse(serializedBytes: try FunctionRunnerService.call(SecretsFunction(), requestBytes: bytes))
         #expect(r.results.map(\.message) == ["the request has no observed composite resource"])
         #expect(r.results.first?.reason == "UnsupportedComposite")
     }

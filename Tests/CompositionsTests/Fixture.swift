@@ -10,16 +10,16 @@ struct Fixture {
     var input: String? = nil
     /// Observed composed resources by key: the object and its connection details.
     var observed: [String: (object: String, details: [String: String])] = [:]
-    var desired: RunFunctionRequest? = nil
+    var desired: FnV1.RunFunctionRequest? = nil
     var tag = "golden"
 
-    func request() throws -> RunFunctionRequest {
-        var r = desired ?? RunFunctionRequest()
+    func request() throws -> FnV1.RunFunctionRequest {
+        var r = desired ?? FnV1.RunFunctionRequest()
         r.meta.tag = tag
         r.observed.composite.resource = try Google_Protobuf_Struct(jsonString: xr)
         if let input { r.input = try Google_Protobuf_Struct(jsonString: input) }
         for (key, o) in observed {
-            var res = Resource()
+            var res = FnV1.Resource()
             res.resource = try Google_Protobuf_Struct(jsonString: o.object)
             res.connectionDetails = o.details.mapValues { Data($0.utf8) }
             r.observed.resources[key] = res
@@ -28,9 +28,9 @@ struct Fixture {
         return r
     }
 
-    func run() throws -> RunFunctionResponse {
+    func run() throws -> FnV1.RunFunctionResponse {
         let bytes: [UInt8] = try request().serializedBytes()
-        return try RunFunctionResponse(serializedBytes: try SecretsFunction().respond(to: RequestView(bytes: bytes)))
+        return try FnV1.RunFunctionResponse(serializedBytes: try FunctionRunnerService.call(SecretsFunction(), requestBytes: bytes))
     }
 
     /// Marks each observed resource (by key) as existing with a Ready condition.
@@ -53,7 +53,7 @@ enum Golden {
         .object(try StructCodec.decodeStruct(ArraySlice(try s.serializedBytes() as [UInt8])))
     }
 
-    static func document(_ r: RunFunctionResponse) throws -> String {
+    static func document(_ r: FnV1.RunFunctionResponse) throws -> String {
         var desired = JSON.Object()
         if r.desired.hasComposite {
             var c: JSON.Object = ["resource": try json(r.desired.composite.resource)]
@@ -97,7 +97,7 @@ enum Golden {
 
     /// Compares with `Golden/<name>.yaml`; `UPDATE_GOLDEN=1 swift test` rewrites the files instead.
     static func check(
-        _ name: String, _ response: RunFunctionResponse, sourceLocation: SourceLocation = #_sourceLocation
+        _ name: String, _ response: FnV1.RunFunctionResponse, sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
         let actual = try document(response)
         let url = directory.appendingPathComponent("\(name).yaml")

@@ -6,8 +6,8 @@ import Testing
 
 @Suite("building the response around earlier steps' state")
 struct ResponseBuildingTests {
-    func resource(_ json: String, ready: Ready = .unspecified, details: [String: String] = [:]) throws -> Resource {
-        var r = Resource()
+    func resource(_ json: String, ready: FnV1.Ready = .unspecified, details: [String: String] = [:]) throws -> FnV1.Resource {
+        var r = FnV1.Resource()
         r.resource = try Google_Protobuf_Struct(jsonString: json)
         r.ready = ready
         r.connectionDetails = details.mapValues { Data($0.utf8) }
@@ -16,7 +16,7 @@ struct ResponseBuildingTests {
 
     @Test("foreign keys stay byte for byte; owned keys are replaced whole; held-back keys stay as they came")
     func desiredMerge() throws {
-        var earlier = RunFunctionRequest()
+        var earlier = FnV1.RunFunctionRequest()
         earlier.desired.resources["foreign"] = try resource(
             #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"}}"#, ready: .true, details: ["a": "b"])
         earlier.desired.resources["helm"] = try resource(
@@ -41,7 +41,7 @@ struct ResponseBuildingTests {
 
     @Test("status fields and connection details merge into the desired composite; others stay")
     func compositeMerge() throws {
-        var earlier = RunFunctionRequest()
+        var earlier = FnV1.RunFunctionRequest()
         earlier.desired.composite = try resource(
             #"{"apiVersion":"devopstoolkitseries.com/v1alpha1","kind":"SQL","status":{"other":"kept","address":"old"}}"#,
             details: ["keep": "me", "password": "old"])
@@ -77,7 +77,7 @@ struct ResponseBuildingTests {
 
     @Test("an XR of a kind we do not compose: Fatal, with desired, context and tag copied through")
     func unsupportedPassesThrough() throws {
-        var earlier = RunFunctionRequest()
+        var earlier = FnV1.RunFunctionRequest()
         earlier.desired.resources["bucket"] = try resource(#"{"apiVersion":"s3/v1","kind":"Bucket"}"#, ready: .true)
         earlier.context = try Google_Protobuf_Struct(jsonString: #"{"k":[1,2]}"#)
         let f = Fixture(
@@ -90,7 +90,7 @@ struct ResponseBuildingTests {
 
     @Test("the request's desired bytes for foreign entries are copied verbatim (unknown fields kept)")
     func rawCopy() throws {
-        var earlier = RunFunctionRequest()
+        var earlier = FnV1.RunFunctionRequest()
         var foreign = try resource(#"{"apiVersion":"v1","kind":"ConfigMap"}"#)
         try foreign.merge(serializedBytes: [0xf8, 0x06, 0x01] as [UInt8]) // field 111, varint 1
         earlier.desired.resources["foreign"] = foreign

@@ -75,7 +75,7 @@ struct MalformedRequestTests {
                 5,
                 Self.field(1, Self.field(1, Array("ключ".utf8)) + Self.field(2, Self.field(3, Array("значение".utf8)))))
         let answer = try FunctionRunnerService.call(PassThroughFunction(), requestBytes: request)
-        let response = try RunFunctionResponse(serializedBytes: answer)
+        let response = try FnV1.RunFunctionResponse(serializedBytes: answer)
         #expect(response.meta.tag == "tåg✓𝄞")
         #expect(response.context.fields["ключ"]?.stringValue == "значение")
     }

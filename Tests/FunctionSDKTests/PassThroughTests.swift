@@ -13,21 +13,21 @@ func structValue(_ json: String) throws -> Google_Protobuf_Struct {
 
 /// A request like one core sends to a later pipeline step: an XR we do not compose, 10 KB of desired
 /// state from an earlier step, context, and unknown fields at several levels.
-func samplePassThroughRequest() throws -> (request: RunFunctionRequest, bytes: [UInt8]) {
-    var r = RunFunctionRequest()
+func samplePassThroughRequest() throws -> (request: FnV1.RunFunctionRequest, bytes: [UInt8]) {
+    var r = FnV1.RunFunctionRequest()
     r.meta.tag = "abc123"
-    var xr = Resource()
+    var xr = FnV1.Resource()
     xr.resource = try structValue(
         #"{"apiVersion":"platform.example.org/v1alpha1","kind":"XWebApp","metadata":{"name":"web-7k2xq"},"spec":{"replicas":3}}"#
     )
     r.observed.composite = xr
-    var desiredXR = Resource()
+    var desiredXR = FnV1.Resource()
     desiredXR.resource = try structValue(
         #"{"apiVersion":"platform.example.org/v1alpha1","kind":"XWebApp","status":{"phase":"Provisioning"}}"#)
     desiredXR.connectionDetails = ["url": Data("https://web.example.org".utf8)]
     r.desired.composite = desiredXR
     for i in 0..<20 {
-        var res = Resource()
+        var res = FnV1.Resource()
         res.resource = try structValue(
             #"{"apiVersion":"s3.aws.upbound.io/v1beta1","kind":"Bucket","metadata":{"name":"web-assets-\#(i)","labels":{"team":"web","index":"\#(i)"}},"spec":{"forProvider":{"region":"eu-west-1","tags":{"a":"b","n":\#(i)}}}}"#
         )
@@ -62,7 +62,7 @@ struct PassThroughTests {
         let out = try FunctionRunnerService.call(function, requestBytes: bytes)
         #expect(try field(2, of: out) == field(3, of: bytes))
         #expect(try field(4, of: out) == field(5, of: bytes))
-        let response = try RunFunctionResponse(serializedBytes: out)
+        let response = try FnV1.RunFunctionResponse(serializedBytes: out)
         #expect(response.meta.tag == "abc123")
         #expect(response.meta.ttl.seconds == 60 && response.meta.ttl.nanos == 0)
         #expect(response.desired.resources.count == 20)
@@ -77,16 +77,16 @@ struct PassThroughTests {
         let (_, bytes) = try samplePassThroughRequest()
         let beta = try V1Beta1Request(serializedBytes: bytes)
         let betaBytes: [UInt8] = try beta.serializedBytes()
-        let a = try RunFunctionResponse(serializedBytes: try FunctionRunnerService.call(function, requestBytes: bytes))
+        let a = try FnV1.RunFunctionResponse(serializedBytes: try FunctionRunnerService.call(function, requestBytes: bytes))
         let b = try V1Beta1Response(serializedBytes: try FunctionRunnerService.call(function, requestBytes: betaBytes))
         #expect(try V1Beta1Response(serializedBytes: try a.serializedBytes() as [UInt8]) == b)
     }
 
     @Test("a request without meta (core before 1.20): empty tag, TTL still set; absent context stays absent")
     func noMeta() throws {
-        var r = RunFunctionRequest()
+        var r = FnV1.RunFunctionRequest()
         r.observed.composite.resource = try structValue(#"{"apiVersion":"v1","kind":"X"}"#)
-        let out = try RunFunctionResponse(
+        let out = try FnV1.RunFunctionResponse(
             serializedBytes: try FunctionRunnerService.call(function, requestBytes: try r.serializedBytes()))
         #expect(out.meta.tag == "")
         #expect(out.meta.ttl.seconds == 60)
@@ -96,9 +96,9 @@ struct PassThroughTests {
 
     @Test("a present but empty context is copied as present")
     func emptyContext() throws {
-        var r = RunFunctionRequest()
+        var r = FnV1.RunFunctionRequest()
         r.context = Google_Protobuf_Struct()
-        let out = try RunFunctionResponse(
+        let out = try FnV1.RunFunctionResponse(
             serializedBytes: try FunctionRunnerService.call(function, requestBytes: try r.serializedBytes()))
         #expect(out.hasContext)
     }

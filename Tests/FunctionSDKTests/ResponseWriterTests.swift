@@ -9,16 +9,16 @@ struct ResponseWriterTests {
         "result(_:) writes what swift-protobuf writes: severities, empty and non-ASCII messages, reason and target present or not"
     )
     func resultBytes() throws {
-        var cases: [Result] = []
-        for severity in [Severity.unspecified, .fatal, .warning, .normal] {
+        var cases: [FnV1.Result] = []
+        for severity in [FnV1.Severity.unspecified, .fatal, .warning, .normal] {
             for message in [
                 "",
                 "CompositeCluster \"x\": spec.parameters.nodeSize must be one of small, medium, large, got \"huge\"",
                 "ключ ✓ " + String(repeating: "m", count: 200),
             ] {
                 for reason in [nil, "", "InvalidParameters"] {
-                    for target in [nil, Target.unspecified, .composite, .compositeAndClaim] {
-                        var r = Result()
+                    for target in [nil, FnV1.Target.unspecified, .composite, .compositeAndClaim] {
+                        var r = FnV1.Result()
                         r.severity = severity
                         r.message = message
                         if let reason { r.reason = reason }

@@ -45,8 +45,8 @@ struct StructCodecTests {
 
     @Test("observed resources are read on demand: the object, a path, the Ready condition")
     func observedOnDemand() throws {
-        var request = RunFunctionRequest()
-        var resource = Resource()
+        var request = FnV1.RunFunctionRequest()
+        var resource = FnV1.Resource()
         resource.resource = try Google_Protobuf_Struct(
             jsonString: #"""
                 {"metadata":{"name":"n"},"spec":{"big":[1,2,3]},
@@ -56,11 +56,11 @@ struct StructCodecTests {
                 """#)
         resource.connectionDetails["password"] = Data("s3cret".utf8)
         request.observed.resources["r"] = resource
-        var unready = Resource()
+        var unready = FnV1.Resource()
         unready.resource = try Google_Protobuf_Struct(
             jsonString: #"{"status":{"conditions":[{"type":"Ready","status":"False"}]}}"#)
         request.observed.resources["u"] = unready
-        var bare = Resource()
+        var bare = FnV1.Resource()
         bare.resource = try Google_Protobuf_Struct(jsonString: #"{"status":{"conditions":"not a list"}}"#)
         request.observed.resources["b"] = bare
         let observed = try FunctionRequest(try RequestView(bytes: try request.serializedBytes())).observedResources()

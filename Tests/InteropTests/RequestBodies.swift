@@ -6,13 +6,13 @@ import SwiftProtobuf
 enum RequestBodies {
     /// A pass-through request: an XR we do not compose with ~10 KB of desired state from an earlier step.
     static func passThrough(tag: String = "interop") throws -> [UInt8] {
-        var r = RunFunctionRequest()
+        var r = FnV1.RunFunctionRequest()
         r.meta.tag = tag
         r.observed.composite.resource = try Google_Protobuf_Struct(
             jsonString:
                 #"{"apiVersion":"platform.example.org/v1alpha1","kind":"XWebApp","metadata":{"name":"web-7k2xq"}}"#)
         for i in 0..<24 {
-            var res = Resource()
+            var res = FnV1.Resource()
             res.resource = try Google_Protobuf_Struct(
                 jsonString:
                     #"{"apiVersion":"s3.aws.upbound.io/v1beta1","kind":"Bucket","metadata":{"name":"web-assets-\#(i)","annotations":{"crossplane.io/external-name":"acme-web-assets-\#(i)-eu-west-1"},"labels":{"team":"web","tier":"static"}},"spec":{"forProvider":{"region":"eu-west-1","tags":{"team":"web","cost-center":"cc-1234"}}}}"#

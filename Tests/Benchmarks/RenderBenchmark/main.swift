@@ -15,14 +15,14 @@ let iterations = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1])
 let only = CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : ""
 
 func request(kind: String, id: String, parameters: String, observed: [String: String] = [:]) throws -> [UInt8] {
-    var r = RunFunctionRequest()
+    var r = FnV1.RunFunctionRequest()
     r.meta.tag = "bench"
     r.observed.composite.resource = try Google_Protobuf_Struct(
         jsonString:
             #"{"apiVersion":"devopstoolkitseries.com/v1alpha1","kind":"\#(kind)","metadata":{"name":"\#(id)-x7k2p"},"spec":{"id":"\#(id)","claimRef":{"namespace":"a-team"},"compositionSelector":{"matchLabels":{"provider":"aws"}},"parameters":\#(parameters)}}"#
     )
     for (k, v) in observed {
-        var res = Resource()
+        var res = FnV1.Resource()
         res.resource = try Google_Protobuf_Struct(jsonString: v)
         r.observed.resources[k] = res
     }
@@ -53,12 +53,12 @@ let steadyKeys = [
 
 /// An XR we do not render, with 24 desired buckets (~9 KB) to validate and echo: bench.py's pass-through request.
 func passThroughRequest() throws -> [UInt8] {
-    var r = RunFunctionRequest()
+    var r = FnV1.RunFunctionRequest()
     r.meta.tag = "bench"
     r.observed.composite.resource = try Google_Protobuf_Struct(
         jsonString: #"{"apiVersion":"platform.example.org/v1alpha1","kind":"XWebApp","metadata":{"name":"web"}}"#)
     for i in 0..<24 {
-        var res = Resource()
+        var res = FnV1.Resource()
         res.resource = try Google_Protobuf_Struct(
             jsonString:
                 #"{"apiVersion":"s3.aws.upbound.io/v1beta1","kind":"Bucket","metadata":{"name":"web-assets-\#(i)","labels":{"team":"web","tier":"static"},"annotations":{"crossplane.io/external-name":"acme-web-assets-\#(i)-eu-west-1"}},"spec":{"forProvider":{"region":"eu-west-1","tags":{"team":"web","cost-center":"cc-1234"}}}}"#
@@ -77,7 +77,7 @@ struct Case {
 
 /// The same demos as Crossplane v2 namespaced XRs: metadata.name is the id; the SQL's spec is flat.
 func requestV2(kind: String = "Cluster", name: String, parameters: String) throws -> [UInt8] {
-    var r = RunFunctionRequest()
+    var r = FnV1.RunFunctionRequest()
     r.meta.tag = "bench"
     let group = kind == "SQL" ? "devopstoolkit.live/v1beta1" : "devopstoolkit.ai/v2"
     let fields = kind == "SQL" ? String(parameters.dropFirst().dropLast()) : #""parameters":\#(parameters)"#

@@ -12,7 +12,7 @@ public func fuzzRequest(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     guard let answer = try? FunctionRunnerService.call(function, requestBytes: bytes) else { return 0 }
     do {
-        _ = try RunFunctionResponse(serializedBytes: answer)
+        _ = try FnV1.RunFunctionResponse(serializedBytes: answer)
     } catch {
         preconditionFailure("the answer does not parse: \(error)")
     }

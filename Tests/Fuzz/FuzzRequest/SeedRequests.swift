@@ -7,7 +7,7 @@ import SwiftProtobuf
 @main
 struct SeedRequests {
     static func request(_ composite: String) throws -> [UInt8] {
-        var r = RunFunctionRequest()
+        var r = FnV1.RunFunctionRequest()
         r.meta.tag = "seed"
         r.observed.composite.resource = try Google_Protobuf_Struct(jsonString: composite)
         r.input = try Google_Protobuf_Struct(

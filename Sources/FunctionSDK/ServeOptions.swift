@@ -1,28 +1,53 @@
-/// The command line of `serve`, with function-sdk-go's flag names (`--address`, `--insecure`,
-/// `--tls-certs-dir`, `--max-recv-message-size`), so a function package runs it as it runs any function.
-struct ServeOptions {
-    var address = ":9443"
-    var insecure = false
-    var tlsCertsDir: String?
-    var debug = false
-    var maxRecvMessageSizeMB = 4
-    var metricsAddress = ":8080"
-    var shutdownGraceNanos: UInt64 = 5_000_000_000
-    var idleTimeoutNanos: UInt64 = 3_600_000_000_000
-    var maxConnectionAgeNanos: UInt64 = 60_000_000_000
-    var maxConnectionAgeGraceNanos: UInt64 = 120_000_000_000
-    var keepaliveMinTimeNanos: UInt64 = 60_000_000_000
+/// How `serve` serves a function, set from the command line with function-sdk-go's flag names
+/// (`--address`, `--insecure`, `--tls-certs-dir`, `--max-recv-message-size`), so a function package
+/// runs it as it runs any function. Durations are in nanoseconds.
+public struct ServeOptions: Sendable {
+    /// Where to listen: `host:port`, `:port` (every interface) or `[v6]:port`.
+    public var address = ":9443"
+    /// Cleartext HTTP/2 (h2c) instead of mTLS; `crossplane render` runs functions this way.
+    public var insecure = false
+    /// A directory with tls.crt, tls.key and ca.crt: the server certificate and the CA that client
+    /// certificates must chain to (Crossplane mounts it; env `TLS_SERVER_CERTS_DIR`).
+    public var tlsCertsDir: String?
+    /// Human-readable debug logs instead of JSON lines.
+    public var debug = false
+    /// The largest request message accepted, in MiB.
+    public var maxRecvMessageSizeMB = 4
+    /// Prometheus metrics on `http://ADDR/metrics`; "" turns them off.
+    public var metricsAddress = ":8080"
+    /// How long calls in flight get to finish after SIGTERM or SIGINT.
+    public var shutdownGraceNanos: UInt64 = 5_000_000_000
+    /// A connection with no call for this long is closed (0: never).
+    public var idleTimeoutNanos: UInt64 = 3_600_000_000_000
+    /// A connection this old (±10 %) is drained, so that Crossplane re-resolves the Service and
+    /// reaches new replicas (0: never).
+    public var maxConnectionAgeNanos: UInt64 = 60_000_000_000
+    /// Calls still running this long after a max-age GOAWAY are cut (0: never).
+    public var maxConnectionAgeGraceNanos: UInt64 = 120_000_000_000
+    /// A client PING sooner than this after the previous one, with nothing sent in between, is a
+    /// strike; the third gets GOAWAY `too_many_pings`.
+    public var keepaliveMinTimeNanos: UInt64 = 60_000_000_000
 
-    struct UsageError: Error, CustomStringConvertible {
-        var description: String
+    public init() {}
+
+    /// A flag that cannot be parsed; `description` names the flag and the value.
+    public struct UsageError: Error, CustomStringConvertible {
+        public var description: String
     }
 
-    static let usage = """
-        usage: function-secrets [serve] [flags]
-               function-secrets render CLAIM.yaml [flags]
+    /// The flags, for `--help` (the program's name goes in the first line).
+    public static func usage(program: String) -> String {
+        """
+        usage: \(program) [serve] [flags]
 
-        Serves the function-secrets Crossplane composition function over gRPC (HTTP/2).
+        Serves the \(program) Crossplane composition function over gRPC (HTTP/2).
 
+        \(flags)
+        """
+    }
+
+    /// The flags' help lines.
+    public static let flags = """
         flags:
           --address ADDR                 listen address (default ":9443", all interfaces, IPv4 and IPv6)
           --insecure                     serve cleartext HTTP/2 (h2c) without TLS; wins over --tls-certs-dir
@@ -46,7 +71,7 @@ struct ServeOptions {
         """
 
     /// A Go-style duration: a whole number with the unit ms, s, m or h ("500ms", "5s", "1h"); "0" alone.
-    static func duration(_ flag: String, _ text: String) throws -> UInt64 {
+    package static func duration(_ flag: String, _ text: String) throws -> UInt64 {
         if text == "0" { return 0 }
         let units: [(String, UInt64)] = [
             ("ms", 1_000_000), ("s", 1_000_000_000), ("m", 60_000_000_000), ("h", 3_600_000_000_000),
@@ -60,7 +85,9 @@ struct ServeOptions {
         throw UsageError(description: "\(flag) must be a duration such as 500ms, 5s, 10m or 1h, got \"\(text)\"")
     }
 
-    static func parse(_ args: [String], environment: [String: String]) throws -> ServeOptions {
+    /// Options from command-line arguments (without the program name) and the environment.
+    /// Throws `UsageError` naming the flag and the value.
+    public static func parse(_ args: [String], environment: [String: String]) throws -> ServeOptions {
         var o = ServeOptions()
         o.tlsCertsDir = environment["TLS_SERVER_CERTS_DIR"].flatMap { $0.isEmpty ? nil : $0 }
         var i = 0

@@ -1,0 +1,46 @@
+/// A provider-kubernetes Object: any manifest, applied through a ProviderConfig.
+public struct KubernetesObject: ComposedConvertible {
+    public var mode: Mode
+    public var key: Rendered
+    public var name: Rendered
+    public var externalName: String?
+    public var manifest: Rendered
+    public var providerConfig: String
+    /// `references` (`Rendered.patchFrom`, ...), in order.
+    public var references: [Rendered]
+    /// `managementPolicies: [Create, Update, Observe]`: created and updated, never deleted.
+    public var createUpdateObserve: Bool
+    /// Other `spec` fields, after `providerConfigRef`.
+    public var spec: Rendered
+
+    public init(
+        mode: Mode = .v1, key: Rendered, name: Rendered, externalName: String? = nil, manifest: Rendered,
+        providerConfig: String, references: [Rendered] = [], createUpdateObserve: Bool = false,
+        spec: Rendered = .emptyObject
+    ) {
+        self.mode = mode
+        self.key = key
+        self.name = name
+        self.externalName = externalName
+        self.manifest = manifest
+        self.providerConfig = providerConfig
+        self.references = references
+        self.createUpdateObserve = createUpdateObserve
+        self.spec = spec
+    }
+
+    public var composed: Composed {
+        let s: Rendered = [
+            "references": .list(references),
+            "forProvider": ["manifest": manifest],
+            "managementPolicies": createUpdateObserve ? ["Create", "Update", "Observe"] : nil,
+            "providerConfigRef": .providerConfigRef(providerConfig, mode),
+        ]
+        return Composed(
+            key: key, name: name,
+            object: [
+                "apiVersion": .string(API.kubernetesObject.version(mode)), "kind": "Object",
+                "metadata": .metadata(name: name, externalName: externalName), "spec": .merging(s, spec),
+            ])
+    }
+}

@@ -1,0 +1,45 @@
+/// A Crossplane 2 `protection.crossplane.io` Usage: `of` cannot be deleted while `by` exists.
+/// Crossplane deletes a composite's resources together; Usages make a cluster outlive the
+/// Releases and Objects that still have to clean up inside it. Ready at once.
+public struct Usage: ComposedConvertible {
+    public var key: Rendered
+    public var of: (apiVersion: String, kind: String, name: Rendered)
+    public var by: (apiVersion: String, kind: String, name: Rendered)
+    public var origin: Rendered?
+    /// A Usage of a gated object is composed exactly when its object is (see `Composed.follows`).
+    public var follows: Rendered?
+
+    public init(
+        key: Rendered, of: (apiVersion: String, kind: String, name: Rendered),
+        by: (apiVersion: String, kind: String, name: Rendered), origin: Rendered? = nil, follows: Rendered? = nil
+    ) {
+        self.key = key
+        self.of = of
+        self.by = by
+        self.origin = origin
+        self.follows = follows
+    }
+
+    public var composed: Composed {
+        var c = Composed(
+            key: key, name: key,
+            object: [
+                "apiVersion": "protection.crossplane.io/v1beta1", "kind": "Usage",
+                "metadata": ["name": key, "annotations": ["crossplane.io/external-name": key]],
+                "spec": [
+                    "of": [
+                        "apiVersion": .string(of.apiVersion), "kind": .string(of.kind),
+                        "resourceRef": ["name": of.name],
+                    ],
+                    "by": [
+                        "apiVersion": .string(by.apiVersion), "kind": .string(by.kind),
+                        "resourceRef": ["name": by.name],
+                    ],
+                ],
+            ])
+        c.readyAtOnce = true
+        if let origin { c = c.origin(origin) }
+        c.follows = follows
+        return c
+    }
+}

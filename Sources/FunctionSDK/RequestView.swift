@@ -3,8 +3,8 @@ import GRPC
 /// A RunFunctionRequest as received: the serialized bytes and where each top-level field lies.
 /// Pass-through state (desired, context) is never decoded, so it goes back byte for byte, unknown
 /// fields and all, at the cost of a copy.
-public struct RequestView: Sendable {
-    public let bytes: [UInt8]
+package struct RequestView: Sendable {
+    package let bytes: [UInt8]
     /// The payload range of each top-level field 1...9 sent once, inline: a request is read on every
     /// call, and a dictionary of arrays cost six allocations and the hashing to fill it.
     private var once = InlineArray<10, Range<Int>?>(repeating: nil)
@@ -13,16 +13,16 @@ public struct RequestView: Sendable {
     private var repeated: [Int: [Range<Int>]] = [:]
 
     /// The payload ranges of a top-level field, in order, or nil when it is absent.
-    public func ranges(_ field: Int) -> [Range<Int>]? {
+    package func ranges(_ field: Int) -> [Range<Int>]? {
         guard field > 0, field < once.count, let first = once[field] else { return nil }
         return repeated[field] ?? [first]
     }
 
-    public enum Field {
-        public static let meta = 1, observed = 2, desired = 3, input = 4, context = 5
+    package enum Field {
+        package static let meta = 1, observed = 2, desired = 3, input = 4, context = 5
     }
 
-    public init(bytes: [UInt8]) throws {
+    package init(bytes: [UInt8]) throws {
         self.bytes = bytes
         var once = InlineArray<10, Range<Int>?>(repeating: nil)
         var repeated: [Int: [Range<Int>]] = [:]
@@ -59,10 +59,10 @@ public struct RequestView: Sendable {
         self.repeated = repeated
     }
 
-    public func has(_ field: Int) -> Bool { field > 0 && field < once.count && once[field] != nil }
+    package func has(_ field: Int) -> Bool { field > 0 && field < once.count && once[field] != nil }
 
     /// The payload of a message field, merged if it was sent more than once.
-    public func payload(_ field: Int) -> ArraySlice<UInt8>? {
+    package func payload(_ field: Int) -> ArraySlice<UInt8>? {
         guard field > 0, field < once.count, let first = once[field] else { return nil }
         guard let rs = repeated[field] else { return bytes[first] }
         var merged: [UInt8] = []
@@ -71,7 +71,7 @@ public struct RequestView: Sendable {
     }
 
     /// `meta.tag`, or "" when the request has no meta (core before 1.20, render up to v2.1).
-    public func tag() throws -> String {
+    package func tag() throws -> String {
         guard let meta = payload(Field.meta) else { return "" }
         var tag = ""
         try meta.withUnsafeBufferPointer { buffer in
@@ -85,7 +85,7 @@ public struct RequestView: Sendable {
     }
 
     /// The whole request decoded with swift-protobuf, for functions that want typed access.
-    public func message() throws -> FnV1.RunFunctionRequest {
+    package func message() throws -> FnV1.RunFunctionRequest {
         try FnV1.RunFunctionRequest(serializedBytes: bytes)
     }
 }

@@ -2,11 +2,11 @@ import Glibc
 /// Direct conversion between protobuf `google.protobuf.Struct` bytes and `JSON`, with no
 /// intermediate message objects. Encoding computes every nested size once, bottom-up, so it is
 /// linear in the output (swift-protobuf recomputes nested sizes at each level).
-public enum StructCodec {
+package enum StructCodec {
     // MARK: Decoding
 
     /// Decodes a serialized Struct (a JSON object).
-    public static func decodeStruct(_ bytes: ArraySlice<UInt8>) throws -> JSON.Object {
+    package static func decodeStruct(_ bytes: ArraySlice<UInt8>) throws -> JSON.Object {
         try bytes.withUnsafeBufferPointer { b in try decodeStruct(b, 0..<b.count, depth: 0) }
     }
 
@@ -110,7 +110,7 @@ public enum StructCodec {
     // MARK: Encoding
 
     /// Appends the serialized Struct for `object` (the payload, without an outer tag).
-    public static func encodeStruct(_ object: JSON.Object, into out: inout [UInt8]) {
+    package static func encodeStruct(_ object: JSON.Object, into out: inout [UInt8]) {
         var sizes: [Int] = []
         sizes.reserveCapacity(64)
         let total = structSize(object, &sizes)
@@ -124,7 +124,7 @@ public enum StructCodec {
         out.append(contentsOf: bytes)
     }
 
-    public static func encodedStruct(_ object: JSON.Object) -> [UInt8] {
+    package static func encodedStruct(_ object: JSON.Object) -> [UInt8] {
         var out: [UInt8] = []
         encodeStruct(object, into: &out)
         return out

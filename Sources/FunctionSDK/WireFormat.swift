@@ -1,29 +1,29 @@
 /// Just enough of the protobuf wire format (varints, tags, length-delimited fields) to walk messages without decoding
 /// them: varints, tags and length-delimited payloads, every read bounds-checked.
-public enum WireFormat {
-    public enum WireType: UInt8, Sendable {
+package enum WireFormat {
+    package enum WireType: UInt8, Sendable {
         case varint = 0, fixed64 = 1, lengthDelimited = 2, fixed32 = 5
     }
 
-    public struct Malformed: Error, CustomStringConvertible, Sendable {
-        public var reason: String
-        public var description: String { reason }
+    package struct Malformed: Error, CustomStringConvertible, Sendable {
+        package var reason: String
+        package var description: String { reason }
     }
 
     /// One field of a message: its number, wire type and, for length-delimited fields, the payload range.
-    public struct Field: Sendable {
-        public var number: Int
-        public var wireType: WireType
+    package struct Field: Sendable {
+        package var number: Int
+        package var wireType: WireType
         /// Payload range (length-delimited) or value range (other types) within the buffer.
-        public var range: Range<Int>
+        package var range: Range<Int>
         /// The whole field, tag included.
-        public var fullRange: Range<Int>
+        package var fullRange: Range<Int>
         /// The varint value, for varint fields.
-        public var varint: UInt64
+        package var varint: UInt64
     }
 
     @inline(__always)
-    public static func readVarint(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, end: Int) throws(Malformed) -> UInt64
+    package static func readVarint(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, end: Int) throws(Malformed) -> UInt64
     {
         var result: UInt64 = 0
         var shift: UInt64 = 0
@@ -40,7 +40,7 @@ public enum WireFormat {
     }
 
     /// Calls `body` for every field in `range` of `buffer`, in order.
-    public static func forEachField(
+    package static func forEachField(
         _ buffer: UnsafeBufferPointer<UInt8>, in range: Range<Int>,
         _ body: (Field) throws -> Void
     ) throws {
@@ -81,7 +81,7 @@ public enum WireFormat {
     }
 
     @inline(__always)
-    public static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
+    package static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
         var v = value
         while v >= 0x80 {
             out.append(UInt8(truncatingIfNeeded: v) | 0x80)
@@ -91,7 +91,7 @@ public enum WireFormat {
     }
 
     @inline(__always)
-    public static func varintSize(_ value: UInt64) -> Int {
+    package static func varintSize(_ value: UInt64) -> Int {
         var n = 1
         var v = value >> 7
         while v != 0 { n += 1; v >>= 7 }
@@ -100,7 +100,7 @@ public enum WireFormat {
 
     /// A length-delimited field: tag, length, payload.
     @inline(__always)
-    public static func appendField<C: Collection>(_ number: Int, _ payload: C, to out: inout [UInt8])
+    package static func appendField<C: Collection>(_ number: Int, _ payload: C, to out: inout [UInt8])
     where C.Element == UInt8 {
         appendTag(number, .lengthDelimited, to: &out)
         appendVarint(UInt64(payload.count), to: &out)
@@ -108,7 +108,7 @@ public enum WireFormat {
     }
 
     /// A `map<string, bytes-or-message>` entry as field `number`: key in field 1, value in field 2.
-    public static func appendMapEntry<C: Collection>(_ number: Int, key: String, value: C, to out: inout [UInt8])
+    package static func appendMapEntry<C: Collection>(_ number: Int, key: String, value: C, to out: inout [UInt8])
     where C.Element == UInt8 {
         let k = key.utf8.count
         let entrySize = 1 + varintSize(UInt64(k)) + k + 1 + varintSize(UInt64(value.count)) + value.count
@@ -119,7 +119,7 @@ public enum WireFormat {
     }
 
     @inline(__always)
-    public static func appendTag(_ number: Int, _ type: WireType, to out: inout [UInt8]) {
+    package static func appendTag(_ number: Int, _ type: WireType, to out: inout [UInt8]) {
         appendVarint(UInt64(number << 3) | UInt64(type.rawValue), to: &out)
     }
 }

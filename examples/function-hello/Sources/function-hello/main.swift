@@ -1,0 +1,4 @@
+import FunctionSDK
+import Hello
+
+serve(Hello(), program: "function-hello")

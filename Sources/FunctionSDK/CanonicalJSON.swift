@@ -1,6 +1,7 @@
 /// Compact JSON with keys sorted, whole numbers without a decimal point, non-ASCII written as is and
 /// `<`, `>`, `&` unescaped: the value a Fatal result quotes, as the user wrote it.
 public enum CanonicalJSON {
+    /// JSON text with object keys sorted and no spaces: the same value always gives the same bytes (golden files, messages).
     public static func encode(_ value: JSON) -> String {
         var out = ""
         write(value, &out)
@@ -32,12 +33,14 @@ public enum CanonicalJSON {
         }
     }
 
+    /// A number as JSON writes it: whole numbers without a fraction.
     public static func number(_ n: Double) -> String {
         if !n.isFinite { return "null" }
         if n.rounded() == n && abs(n) < 1e15 { return String(Int64(n)) }
         return "\(n)"
     }
 
+    /// Appends `s` as a JSON string literal, escaped.
     public static func quote(_ s: String, _ out: inout String) {
         out += "\""
         for u in s.unicodeScalars {
@@ -61,6 +64,7 @@ public enum CanonicalJSON {
         out += "\""
     }
 
+    /// `s` as a JSON string literal, for messages that quote a value.
     public static func quoted(_ s: String) -> String {
         var out = ""
         quote(s, &out)

@@ -2,6 +2,7 @@
 /// Scalars are plain only where no YAML 1.1 or 1.2 reader could take them for anything but a string;
 /// everything else is double-quoted. Multi-line strings use literal blocks.
 public enum CanonicalYAML {
+    /// One YAML document, keys sorted: the canonical form golden files are written in.
     public static func document(_ value: JSON) -> String {
         var out = ""
         write(value, indent: 0, &out, inList: false)

@@ -73,18 +73,24 @@ public struct Gate {
     /// The key of the observed resource that must be Ready (a rendered string).
     public var key: Rendered
 
+    /// A gate on the observed resource under `key`.
     public init(key: Rendered) { self.key = key }
 }
 
 /// The gates of one resource: at most two, held inline (no array per resource).
 public struct Gates {
+    /// The gate checked first.
     public private(set) var first: Gate?
+    /// The gate checked second.
     public private(set) var second: Gate?
 
+    /// No gates: the resource is composed at once.
     public init() {}
 
+    /// One gate.
     public init(_ g: Gate) { first = g }
 
+    /// Whether there is no gate.
     public var isEmpty: Bool { first == nil }
 
     /// Adds a gate; a third one is a misuse, reported as the call's Fatal result.

@@ -17,9 +17,12 @@ public protocol CompositionFunction: Sendable {
 /// context exactly as received (byte for byte, unknown fields included) and the TTL. This is what a
 /// pipeline step with nothing to add must do (`response.To` in function-sdk-go).
 public struct PassThroughFunction: CompositionFunction {
+    /// The TTL of every answer (nil: none).
     public var ttl: Duration?
 
+    /// Passes everything through, with `ttl`.
     public init(ttl: Duration? = FunctionResponse.defaultTTL) { self.ttl = ttl }
 
+    /// The request's desired state and context, unchanged.
     public func run(_ request: FunctionRequest) throws -> FunctionResponse { .to(request, ttl: ttl) }
 }

@@ -146,31 +146,40 @@ public struct FunctionResponse {
     /// SDK does, right after `run`).
     package func serialized() throws -> [UInt8] {
         let view = request.view
-        var head = ResponseWriter(capacity: 64)
         let (seconds, nanos) = Self.components(ttl)
-        head.meta(tag: try view.tag(), ttlSeconds: seconds, ttlNanos: nanos)
-        var tail = ResponseWriter(capacity: 256)
-        for r in results { tail.result(r) }
-        if contextChanges.isEmpty {
-            if let context = view.payload(RequestView.Field.context) { tail.raw(ResponseWriter.Field.context, context) }
-        } else {
-            var context = try view.payload(RequestView.Field.context).map(StructCodec.decodeStruct) ?? JSON.Object()
-            for (k, v) in contextChanges { context[k] = v }
-            tail.raw(ResponseWriter.Field.context, StructCodec.encodedStruct(context))
-        }
-        if let requirements { try tail.message(ResponseWriter.Field.requirements, requirements) }
-        for c in conditions { try tail.message(ResponseWriter.Field.conditions, c) }
-
+        let tag = try view.tag()
         guard state.owned.isEmpty && !state.touchesComposite else {
+            var head = ResponseWriter(capacity: 64)
+            head.meta(tag: tag, ttlSeconds: seconds, ttlNanos: nanos)
+            var tail = ResponseWriter(capacity: 512)
+            try writeTail(&tail)
             var state = state
             if state.touchesComposite { state.compositeSkeleton = try skeleton() }
             return try state.encode(
                 request: request, head: head.bytes, field: ResponseWriter.Field.desired, tail: tail.bytes)
         }
-        // Nothing owned: the desired state goes back as it came.
-        var w = head
+        // Nothing owned: the desired state goes back as it came, in one buffer with the rest.
+        var w = ResponseWriter(capacity: view.bytes.count + 64 + results.count * 128)
+        w.meta(tag: tag, ttlSeconds: seconds, ttlNanos: nanos)
         if let desired = view.payload(RequestView.Field.desired) { w.raw(ResponseWriter.Field.desired, desired) }
-        return w.bytes + tail.bytes
+        try writeTail(&w)
+        return w.bytes
+    }
+
+    /// The fields after `desired`, in field-number order as swift-protobuf writes them: results,
+    /// context, requirements, conditions.
+    private func writeTail(_ w: inout ResponseWriter) throws {
+        let view = request.view
+        for r in results { w.result(r) }
+        if contextChanges.isEmpty {
+            if let context = view.payload(RequestView.Field.context) { w.raw(ResponseWriter.Field.context, context) }
+        } else {
+            var context = try view.payload(RequestView.Field.context).map(StructCodec.decodeStruct) ?? JSON.Object()
+            for (k, v) in contextChanges { context[k] = v }
+            w.raw(ResponseWriter.Field.context, StructCodec.encodedStruct(context))
+        }
+        if let requirements { try w.message(ResponseWriter.Field.requirements, requirements) }
+        for c in conditions { try w.message(ResponseWriter.Field.conditions, c) }
     }
 
     /// What starts `desired.composite` when no earlier step wrote one: the observed composite's

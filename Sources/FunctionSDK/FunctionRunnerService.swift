@@ -3,9 +3,13 @@ import SwiftProtobuf
 
 /// Serves a `CompositionFunction` as `FunctionRunnerService/RunFunction` under both proto packages.
 public enum FunctionRunnerService {
+    /// The service of Crossplane 1.17 and later.
     public static let v1 = "apiextensions.fn.proto.v1.FunctionRunnerService"
+    /// The service of earlier cores, identical on the wire.
     public static let v1beta1 = "apiextensions.fn.proto.v1beta1.FunctionRunnerService"
+    /// The HTTP/2 path of a v1 call.
     public static let v1Path = "/\(v1)/RunFunction"
+    /// The HTTP/2 path of a v1beta1 call.
     public static let v1beta1Path = "/\(v1beta1)/RunFunction"
     /// The reason of the Fatal result that answers a call in which the function misused the SDK.
     public static let misuseReason = "FunctionMisuse"

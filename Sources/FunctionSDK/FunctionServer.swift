@@ -57,7 +57,9 @@ public func serve(_ function: some CompositionFunction, program: String, argumen
 public final class FunctionServer: Sendable {
     /// Why a server could not start, and the exit code `serve` gives for it.
     public struct StartError: Error, CustomStringConvertible {
+        /// What went wrong (an address, a TLS file).
         public let message: String
+        /// 1 for a server that cannot start, 2 for a bad address.
         public let exitCode: Int32
         public var description: String { message }
     }

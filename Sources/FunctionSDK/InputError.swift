@@ -3,6 +3,7 @@
 public struct InputError: Error, CustomStringConvertible {
     /// The field's path, as in `spec.apps[0].name`; empty for the input as a whole.
     public let field: String
+    /// What is wrong with the field ("is required", "must be a string").
     public let problem: String
 
     init(_ error: DecodingError) {

@@ -14,9 +14,12 @@ public enum JSON: Sendable, Equatable {
     case list([JSON])
     case object(Object)
 
+    /// A JSON object that keeps its keys in the order they came (or were set).
     public struct Object: Sendable, Equatable {
+        /// The members, in order.
         public var entries: [(key: String, value: JSON)]
 
+        /// An object with these members.
         public init(_ entries: [(key: String, value: JSON)] = []) { self.entries = entries }
 
         public static func == (a: Object, b: Object) -> Bool {
@@ -26,6 +29,7 @@ public enum JSON: Sendable, Equatable {
             return true
         }
 
+        /// The member named `key` (reading), or sets, replaces or (with nil) removes it in place.
         public subscript(key: String) -> JSON? {
             get {
                 for e in entries where e.key == key { return e.value }
@@ -40,28 +44,38 @@ public enum JSON: Sendable, Equatable {
             }
         }
 
+        /// Whether the object has no member.
         public var isEmpty: Bool { entries.isEmpty }
+        /// The member names, in order.
         public var keys: [String] { entries.map(\.key) }
     }
 
     // MARK: Access
 
+    /// The member named `key` of an object; nil for a missing key or another kind.
     public subscript(key: String) -> JSON? {
         if case .object(let o) = self { return o[key] }
         return nil
     }
 
+    /// The value at a path of object keys, or nil where one is missing.
     public subscript(path path: [String]) -> JSON? {
         var v: JSON? = self
         for k in path { v = v?[k] }
         return v
     }
 
+    /// The string, or nil for other kinds.
     public var string: String? { if case .string(let s) = self { return s } else { return nil } }
+    /// The boolean, or nil for other kinds.
     public var bool: Bool? { if case .bool(let b) = self { return b } else { return nil } }
+    /// The number, or nil for other kinds.
     public var number: Double? { if case .number(let n) = self { return n } else { return nil } }
+    /// The list, or nil for other kinds.
     public var list: [JSON]? { if case .list(let l) = self { return l } else { return nil } }
+    /// The object, or nil for other kinds.
     public var object: Object? { if case .object(let o) = self { return o } else { return nil } }
+    /// Whether this is `null`.
     public var isNull: Bool { if case .null = self { return true } else { return false } }
 
     /// A whole number that fits in Int (JSON numbers are doubles on the wire).
@@ -111,10 +125,16 @@ extension JSON.Object: ExpressibleByDictionaryLiteral {
 }
 
 extension JSON {
+    /// A string.
     public init(_ s: String) { self = .string(s) }
+    /// A number.
     public init(_ n: Int) { self = .number(Double(n)) }
+    /// A boolean.
     public init(_ b: Bool) { self = .bool(b) }
+    /// A list.
     public init(_ l: [JSON]) { self = .list(l) }
+    /// An object.
     public init(_ o: Object) { self = .object(o) }
+    /// A list of strings.
     public static func strings(_ l: [String]) -> JSON { .list(l.map(JSON.string)) }
 }

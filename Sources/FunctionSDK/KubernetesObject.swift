@@ -1,10 +1,16 @@
 /// A provider-kubernetes Object: any manifest, applied through a ProviderConfig.
 public struct KubernetesObject: ComposedConvertible {
+    /// Crossplane 1 (cluster-scoped Object) or 2 (namespaced `.m.` Object).
     public var mode: Mode
+    /// The key in `desired.resources`.
     public var key: Rendered
+    /// `metadata.name` of the Object.
     public var name: Rendered
+    /// The `crossplane.io/external-name` annotation: the name of the manifest's object.
     public var externalName: String?
+    /// The object to apply.
     public var manifest: Rendered
+    /// The provider-kubernetes ProviderConfig (the target cluster).
     public var providerConfig: String
     /// `references` (`Rendered.patchFrom`, ...), in order.
     public var references: [Rendered]
@@ -13,6 +19,7 @@ public struct KubernetesObject: ComposedConvertible {
     /// Other `spec` fields, after `providerConfigRef`.
     public var spec: Rendered
 
+    /// An Object of `manifest` through `providerConfig`.
     public init(
         mode: Mode = .v1, key: Rendered, name: Rendered, externalName: String? = nil, manifest: Rendered,
         providerConfig: String, references: [Rendered] = [], createUpdateObserve: Bool = false,

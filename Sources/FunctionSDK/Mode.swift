@@ -9,14 +9,18 @@ public enum Mode: Sendable {
 /// One apiVersion as each mode writes it. Crossplane 2 providers serve their namespaced kinds
 /// from a `.m.` group (provider-kubernetes' namespaced Object restarts at v1alpha1).
 public struct API: Sendable {
+    /// The cluster-scoped apiVersion (Crossplane 1 style).
     public let v1: String
+    /// The namespaced apiVersion (Crossplane 2).
     public let v2: String
 
+    /// An apiVersion in both modes.
     public init(v1: String, v2: String) {
         self.v1 = v1
         self.v2 = v2
     }
 
+    /// The apiVersion in `mode`.
     public func version(_ mode: Mode) -> String { mode == .v1 ? v1 : v2 }
 
     /// provider-helm's Release.

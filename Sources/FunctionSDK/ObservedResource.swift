@@ -4,8 +4,10 @@
 public struct ObservedResource: Sendable {
     /// The object's `google.protobuf.Struct` payload (a slice of the request; no copy).
     public let encoded: ArraySlice<UInt8>
+    /// The connection details core read for it (never log them).
     public var connectionDetails: [String: [UInt8]]
 
+    /// A resource from a decoded object (tests build them this way).
     public init(object: JSON.Object, connectionDetails: [String: [UInt8]] = [:]) {
         self.init(encoded: ArraySlice(StructCodec.encodedStruct(object)), connectionDetails: connectionDetails)
     }
@@ -24,6 +26,7 @@ public struct ObservedResource: Sendable {
     /// The value at `path` (object keys), decoding only that value.
     public subscript(path path: String...) -> JSON? { value(at: path) }
 
+    /// The value at `path` (object keys), decoding only that value; nil where a key is missing.
     public func value(at path: [String]) -> JSON? {
         encoded.withUnsafeBufferPointer { b in
             var range = 0..<b.count

@@ -1,12 +1,18 @@
 /// A provider's ProviderConfig (provider-helm, provider-kubernetes, provider-sql...): Ready at
 /// once, as these kinds report no Ready condition.
 public struct ProviderConfig: ComposedConvertible {
+    /// The key in `desired.resources`.
     public var key: Rendered
+    /// The provider's ProviderConfig apiVersion.
     public var apiVersion: String
+    /// `metadata.name`: what resources name in `providerConfigRef`.
     public var name: Rendered
+    /// The `crossplane.io/external-name` annotation.
     public var externalName: String?
+    /// `spec` (credentials and the like).
     public var spec: Rendered
 
+    /// A ProviderConfig with this spec.
     public init(key: Rendered, apiVersion: String, name: Rendered, externalName: String? = nil, spec: Rendered) {
         self.key = key
         self.apiVersion = apiVersion

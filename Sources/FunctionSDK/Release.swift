@@ -1,12 +1,17 @@
 /// A provider-helm Release: a chart installed through a ProviderConfig (into another cluster,
 /// usually).
 public struct Release: ComposedConvertible {
+    /// Crossplane 1 (cluster-scoped Release) or 2 (namespaced `.m.` Release).
     public var mode: Mode
+    /// The key in `desired.resources`.
     public var key: Rendered
+    /// `metadata.name`.
     public var name: Rendered
+    /// The `crossplane.io/external-name` annotation: the Helm release name.
     public var externalName: String?
     /// `{name, repository, version}`.
     public var chart: Rendered
+    /// The namespace the chart is installed in.
     public var namespace: String
     /// `set` entries, in order; a nil value writes the name alone.
     public var set: [(name: String, value: String?)]
@@ -14,8 +19,10 @@ public struct Release: ComposedConvertible {
     public var values: Rendered?
     /// `managementPolicies: [Create, Update, Observe]`: created and updated, never deleted.
     public var createUpdateObserve: Bool
+    /// The provider-helm ProviderConfig (the target cluster).
     public var providerConfig: String
 
+    /// A Release of `chart` through `providerConfig`.
     public init(
         mode: Mode = .v1, key: Rendered, name: Rendered, externalName: String? = nil, chart: Rendered,
         namespace: String, set: [(name: String, value: String?)] = [], values: Rendered? = nil,

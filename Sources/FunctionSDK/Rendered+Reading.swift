@@ -62,6 +62,7 @@ extension Rendered {
         return s.withUTF8Buffer { p in utf8.count >= p.count && utf8.prefix(p.count).elementsEqual(p) }
     }
 
+    /// A string's text, or nil for other kinds.
     public var string: String? {
         guard kind == .string else { return nil }
         return count == 0 ? "" : String(decoding: RenderArena.current.pointee.bytes(span), as: UTF8.self)

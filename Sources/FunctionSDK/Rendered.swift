@@ -9,9 +9,11 @@
 /// In object literals a `nil`, `null`, `""` or `[]` value drops its key: composed objects never
 /// carry empty fields they do not mean. An empty object `{}` is kept.
 ///
-/// A value lives as long as the render that made it (`RenderArena.scope`), on that thread. Keep
-/// none in a `static let` or global: it would outlive its render, and reading it stops the process.
-/// Values read from requests stay `JSON`; `Rendered(json)` copies one into a template.
+/// A value lives for the call that made it, on that thread: the SDK frees everything rendered once
+/// the response is written. Swift 6 refuses to compile one kept in a `static let` or sent to
+/// another task (the type is not `Sendable`); one kept some other way reads as zeros, and that
+/// call is answered with a Fatal result naming the mistake. Values read from requests stay `JSON`:
+/// `Rendered(json)` copies one into a template, and `"\(json)"` interpolates one.
 ///
 /// A plain struct rather than an enum with payloads: sizing and writing a value read its kind and
 /// its count with plain loads and compares, where an enum's switch was an indirect jump per value.
@@ -43,8 +45,11 @@ public struct Rendered {
         self.generation = generation
     }
 
+    /// `null` (dropped from object literals).
     public static var null: Rendered { Rendered(kind: .null, start: 0, count: 0, generation: 0) }
+    /// A boolean.
     public static func bool(_ b: Bool) -> Rendered { Rendered(kind: .bool, start: b ? 1 : 0, count: 0, generation: 0) }
+    /// A number (NaN and infinities are written as `null`: Kubernetes cannot store them).
     public static func number(_ n: Double) -> Rendered {
         let bits = n.bitPattern
         return Rendered(
@@ -74,6 +79,7 @@ public struct Rendered {
     var isContainer: Bool { kind.rawValue >= Kind.string.rawValue }
     /// Whether this is a string, or an object (as composed resources' keys and objects must be).
     public var isEncodedString: Bool { kind == .string }
+    /// Whether this is an object.
     public var isEncodedObject: Bool { kind == .object }
 
     package struct Span {
@@ -128,6 +134,7 @@ extension Rendered: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Exp
         var start: Int
         var end: Int
 
+        /// Starts a string at the end of the render.
         public init(literalCapacity: Int, interpolationCount: Int) {
             arena = RenderArena.current
             start = arena.pointee.used
@@ -148,10 +155,12 @@ extension Rendered: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Exp
             end = arena.pointee.used
         }
 
+        /// The literal text between interpolations.
         public mutating func appendLiteral(_ s: StaticString) {
             s.withUTF8Buffer { append(UnsafeRawBufferPointer($0)) }
         }
 
+        /// A string's text.
         public mutating func appendInterpolation(_ s: String) {
             // Native strings are contiguous UTF-8: read in place (a `var` copy to call withUTF8 would retain).
             if s.utf8.withContiguousStorageIfAvailable({ append(UnsafeRawBufferPointer($0)) }) == nil {
@@ -159,6 +168,7 @@ extension Rendered: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Exp
             }
         }
 
+        /// A whole number in decimal.
         public mutating func appendInterpolation(_ n: Int) {
             var digits: (UInt64, UInt64, UInt64) = (0, 0, 0) // 24 bytes: any Int in decimal
             withUnsafeMutableBytes(of: &digits) { buffer in
@@ -223,9 +233,13 @@ extension Rendered {
         return .encodedString(arena.pointee.span(from: start))
     }
 
+    /// A string value (copied into the render).
     public init(_ s: String) { self = Self.string(s) }
+    /// A number.
     public init(_ n: Int) { self = .number(Double(n)) }
+    /// A boolean.
     public init(_ b: Bool) { self = .bool(b) }
+    /// A list of strings.
     public static func strings(_ l: [String]) -> Rendered { list(l.map(Rendered.string)) }
 
     @usableFromInline

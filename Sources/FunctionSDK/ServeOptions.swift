@@ -28,10 +28,12 @@ public struct ServeOptions: Sendable {
     /// strike; the third gets GOAWAY `too_many_pings`.
     public var keepaliveMinTimeNanos: UInt64 = 60_000_000_000
 
+    /// The defaults of function-sdk-go (and mTLS, so `insecure` or `tlsCertsDir` must be set).
     public init() {}
 
     /// A flag that cannot be parsed; `description` names the flag and the value.
     public struct UsageError: Error, CustomStringConvertible {
+        /// The flag, the value and what was wrong.
         public var description: String
     }
 

@@ -2,13 +2,18 @@
 /// Crossplane deletes a composite's resources together; Usages make a cluster outlive the
 /// Releases and Objects that still have to clean up inside it. Ready at once.
 public struct Usage: ComposedConvertible {
+    /// The key in `desired.resources`, also the Usage's name.
     public var key: Rendered
+    /// The resource protected from deletion.
     public var of: (apiVersion: String, kind: String, name: Rendered)
+    /// The resource that uses it.
     public var by: (apiVersion: String, kind: String, name: Rendered)
+    /// Where the Usage comes from, for messages.
     public var origin: Rendered?
     /// A Usage of a gated object is composed exactly when its object is (see `Composed.follows`).
     public var follows: Rendered?
 
+    /// A Usage of `of` by `by`.
     public init(
         key: Rendered, of: (apiVersion: String, kind: String, name: Rendered),
         by: (apiVersion: String, kind: String, name: Rendered), origin: Rendered? = nil, follows: Rendered? = nil

@@ -65,6 +65,17 @@ struct CompileTimeMisuseTests {
         #expect(r.status == 0, Comment(rawValue: r.output))
     }
 
+    @Test("the README's example function compiles as written")
+    func readmeExample() throws {
+        let readme = try String(contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let section = try #require(readme.range(of: "**2. Write the function.**"))
+        let rest = readme[section.upperBound...]
+        let open = try #require(rest.range(of: "```swift\n"))
+        let close = try #require(rest[open.upperBound...].range(of: "```"))
+        let r = try Self.typecheck(String(rest[open.upperBound..<close.lowerBound]))
+        #expect(r.status == 0, Comment(rawValue: r.output))
+    }
+
     @Test(
         "refused at compile time",
         arguments: [

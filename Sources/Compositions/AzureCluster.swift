@@ -42,7 +42,7 @@ struct AzureCluster {
                 "vmSize": .string(vmSize),
             ]
         ManagedResource(
-            key: .string(Self.clusterKey(claim.mode, id: id)), apiVersion: claim.api(.aks), kind: "KubernetesCluster",
+            key: ResourceKey(Self.clusterKey(claim.mode, id: id)), apiVersion: claim.api(.aks), kind: "KubernetesCluster",
             name: .string(id), externalName: v2 ? id : nil,
             forProvider: [
                 "location": "eastus",

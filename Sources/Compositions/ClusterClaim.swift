@@ -32,7 +32,7 @@ struct ClusterClaim {
     }
 
     var storeRequested: Bool { esoEnabled && eso["store"].isTrue }
-    var esoReleaseKey: Rendered { "\(id)-app-external-secrets" }
+    var esoReleaseKey: ResourceKey { "\(id)-app-external-secrets" }
     var storeKey: String { claim.mode == .v1 ? "\(id)-secret-store" : "\(id)-app-secret-store" }
     var v2: Bool { claim.mode == .v2 }
 
@@ -241,14 +241,14 @@ struct ClusterClaim {
         if storeRequested {
             Usage(
                 key: "\(storeKey)-usage", of: cluster, by: (object, "Object", .string(storeKey)),
-                follows: .string(storeKey))
+                follows: ResourceKey(storeKey))
         }
         for (i, s) in (eso["secrets"].list ?? []).enumerated() {
             let key = "\(id)-secret-\(Reader(s)["toSecret"].string ?? "")"
             Usage(
                 key: "\(key)-usage", of: cluster, by: (object, "Object", .string(key)),
                 origin: "the Usage of spec.parameters.apps.externalSecrets.secrets[\(i)].toSecret",
-                follows: .string(key))
+                follows: ResourceKey(key))
         }
         if creds["name"].string != nil {
             Usage(key: "\(id)-creds-usage", of: cluster, by: (object, "Object", "\(id)-creds"))

@@ -28,12 +28,12 @@ enum Gating {
             c.message = "All requested External Secrets Operator objects are composed."
         } else {
             c.status = .conditionFalse
-            let waitingForESO = held.filter { $0.gate.key.hasSameText(as: cluster.esoReleaseKey) }
+            let waitingForESO = held.filter { $0.gate.key == cluster.esoReleaseKey }
             c.reason = waitingForESO.isEmpty ? "WaitingForNamespace" : "WaitingForExternalSecretsOperator"
             var sentences: [String] = []
             if !waitingForESO.isEmpty {
                 sentences.append(
-                    "Waiting for Release \(cluster.esoReleaseKey.string ?? "") to become Ready before composing \(waitingForESO.map(\.key).joined(separator: ", "))."
+                    "Waiting for Release \(cluster.esoReleaseKey) to become Ready before composing \(waitingForESO.map(\.key).joined(separator: ", "))."
                 )
             }
             for n in cluster.namespaces {

@@ -22,7 +22,7 @@ struct GoogleCluster {
         let keys = Self.keys(claim.mode, id: id)
         let management: Rendered = ["autoRepair": true, "autoUpgrade": true]
         ManagedResource(
-            key: .string(keys.cluster), apiVersion: container, kind: "Cluster", name: .string(id),
+            key: ResourceKey(keys.cluster), apiVersion: container, kind: "Cluster", name: .string(id),
             externalName: v2 ? id : nil,
             forProvider: [
                 "deletionProtection": v2 ? false : nil,
@@ -35,7 +35,7 @@ struct GoogleCluster {
                 "minMasterVersion": version,
             ], spec: ["writeConnectionSecretToRef": claim.connectionSecret("\(id)-cluster")])
         ManagedResource(
-            key: .string(keys.nodePool), apiVersion: container, kind: "NodePool", name: .string(id),
+            key: ResourceKey(keys.nodePool), apiVersion: container, kind: "NodePool", name: .string(id),
             externalName: v2 ? id : nil,
             forProvider: [
                 "clusterSelector": matchControllerRef,

@@ -102,9 +102,9 @@ struct SQLClaim {
     /// `{id}-sql`; v2 composes it directly in the XR's namespace (where it then needs no namespace).
     func managementClusterObject(key: String, _ manifest: Rendered) -> Composed {
         if v2 {
-            return Composed(key: .string(key), object: manifest)
+            return Composed(key: ResourceKey(key), object: manifest)
         }
-        return KubernetesObject(key: .string(key), name: .string(key), manifest: manifest, providerConfig: "\(id)-sql")
+        return KubernetesObject(key: ResourceKey(key), name: .string(key), manifest: manifest, providerConfig: "\(id)-sql")
             .composed
     }
 

@@ -86,7 +86,7 @@ struct GoogleDatabase {
         let id = sql.id
         let gcp = sql.claim.api(.cloudSQL), one = sql.claim.one
         ManagedResource(
-            key: .string(Self.key(sql.claim.mode)), apiVersion: gcp, kind: "DatabaseInstance", name: .string(id),
+            key: ResourceKey(Self.key(sql.claim.mode)), apiVersion: gcp, kind: "DatabaseInstance", name: .string(id),
             forProvider: [
                 "region": .string(sql.region),
                 "databaseVersion": .string(Self.databaseVersion(sql.p["version"].string ?? "")),

@@ -122,7 +122,7 @@ struct SecretStore: ComposedConvertible {
             ]
             : []
         return KubernetesObject(
-            mode: cluster.claim.mode, key: .string(cluster.storeKey), name: .string(cluster.storeKey),
+            mode: cluster.claim.mode, key: ResourceKey(cluster.storeKey), name: .string(cluster.storeKey),
             externalName: cluster.backend,
             manifest: [
                 "apiVersion": .string(cluster.claim.input.externalSecretsAPIVersion),

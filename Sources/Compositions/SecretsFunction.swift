@@ -168,14 +168,14 @@ public struct SecretsFunction: CompositionFunction {
         if !collisions.isEmpty { return invalid(collisions, reason: "ResourceNameCollision") }
 
         response.reserveCapacity(resources.count)
-        var heldBack: [Rendered] = []
+        var heldBack: [ResourceKey] = []
         for i in resources.indices {
             if resources[i].firstUnmetGate(observed: claim.observed) != nil {
                 heldBack.append(resources[i].key)
                 continue
             }
             // A Usage of a gated object comes and goes with its object (listed before it).
-            if let f = resources[i].follows, heldBack.contains(where: { $0.hasSameText(as: f) }) { continue }
+            if let f = resources[i].follows, heldBack.contains(f) { continue }
             let ready: FnV1.Ready =
                 resources[i].readyAtOnce || (!claim.observed.isEmpty && claim.ready(resources[i].keyString))
                 ? .true : .false
@@ -187,12 +187,13 @@ public struct SecretsFunction: CompositionFunction {
     /// Stage C: a key produced twice, and a name over 253 characters (Kubernetes' limit), in the
     /// order of their first origin. Each key's first and second producer, found in one pass.
     static func collisions(_ resources: [Composed]) -> [String] {
-        var firstProducer: [KeyBytes: Int] = [:]
+        // Keys hash and compare as their bytes in the render memory: no String is made.
+        var firstProducer: [ResourceKey: Int] = [:]
         firstProducer.reserveCapacity(resources.count)
         var isFirst = [Bool](repeating: false, count: resources.count)
         var second = [Int](repeating: -1, count: resources.count)
         for i in resources.indices {
-            let key = KeyBytes(resources[i].key)
+            let key = resources[i].key
             if let j = firstProducer[key] {
                 if second[j] < 0 { second[j] = i }
             } else {
@@ -219,16 +220,4 @@ public struct SecretsFunction: CompositionFunction {
         }
         return problems
     }
-}
-
-/// A composed resource key, hashed and compared as its bytes in the render arena: no String is made
-/// for the few dozen keys of every call.
-struct KeyBytes: Hashable {
-    let key: Rendered
-
-    init(_ key: Rendered) { self.key = key }
-
-    func hash(into hasher: inout Hasher) { key.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) } }
-
-    static func == (a: KeyBytes, b: KeyBytes) -> Bool { a.key.hasSameText(as: b.key) }
 }

@@ -6,8 +6,8 @@
 /// Plain data, like the `Rendered` values it holds: a template moves dozens of these between
 /// arrays on every call, and a copy retains nothing. Like those values it lives for one call.
 public struct Composed {
-    /// The key in `desired.resources` (a rendered string).
-    public var key: Rendered
+    /// The key in `desired.resources`.
+    public var key: ResourceKey
     /// The partial object (a rendered object).
     public var object: Rendered
     /// Where the resource comes from when a template says (a rendered string); see `origin`.
@@ -20,14 +20,14 @@ public struct Composed {
     public private(set) var group: StaticString?
     /// Kinds that never report Ready (ProviderConfigs, Usages) are Ready at once.
     public var readyAtOnce = false
-    /// The key of a gated resource this one is composed with (a rendered string): a Usage of an
-    /// object appears exactly when its object does.
-    public var follows: Rendered?
+    /// The key of a gated resource this one is composed with: a Usage of an object appears exactly
+    /// when its object does.
+    public var follows: ResourceKey?
     /// The byte length of `metadata.name`, when the template that made the object knows it.
-    var knownNameLength: Int32 = -1
+    @usableFromInline var knownNameLength: Int32 = -1
 
-    /// A resource under `key` (a rendered string) with `object` (a rendered object).
-    public init(key: Rendered, origin: Rendered? = nil, object: Rendered) {
+    /// A resource under `key` with `object` (a rendered object).
+    public init(key: ResourceKey, origin: Rendered? = nil, object: Rendered) {
         self.key = key
         self.namedOrigin = origin
         self.object = object
@@ -35,13 +35,14 @@ public struct Composed {
 
     /// A resource whose `metadata.name` is `name`, remembered so that `nameLength` need not read
     /// the object back.
-    public init(key: Rendered, name: Rendered, object: Rendered) {
+    @inlinable
+    public init(key: ResourceKey, name: Rendered, object: Rendered) {
         self.init(key: key, object: object)
         if name.isEncodedString { knownNameLength = Int32(name.encodedCount) }
     }
 
     /// The key as a String.
-    public var keyString: String { key.string ?? "" }
+    public var keyString: String { key.string }
     /// Where the resource comes from, for messages: "the <key> resource" unless a template says more.
     public var origin: String { namedOrigin?.string ?? "the \(keyString) resource" }
     /// `metadata.name`, read back from the rendered object (only messages ask).
@@ -64,17 +65,17 @@ public struct Composed {
     /// that was composed before).
     public func firstUnmetGate(observed: [String: ObservedResource]) -> Gate? {
         guard !gates.isEmpty, observed[keyString] == nil else { return nil }
-        return gates.first { observed[$0.key.string ?? ""]?.isReady != true }
+        return gates.first { observed[$0.key.string]?.isReady != true }
     }
 }
 
 /// A precondition of a gated resource: the observed resource under `key` must be Ready.
 public struct Gate {
-    /// The key of the observed resource that must be Ready (a rendered string).
-    public var key: Rendered
+    /// The key of the observed resource that must be Ready.
+    public var key: ResourceKey
 
     /// A gate on the observed resource under `key`.
-    public init(key: Rendered) { self.key = key }
+    public init(key: ResourceKey) { self.key = key }
 }
 
 /// The gates of one resource: at most two, held inline (no array per resource).

@@ -16,7 +16,7 @@ public struct FunctionResponse {
     public private(set) var results: [FnV1.Result] = []
     /// Conditions in the order they were added.
     public private(set) var conditions: [FnV1.Condition] = []
-    var state = StateWriter()
+    @usableFromInline var state = StateWriter()
     var requirements: FnV1.Requirements?
     var contextChanges: [(key: String, value: JSON)] = []
 
@@ -87,13 +87,15 @@ public struct FunctionResponse {
     // MARK: Desired state
 
     /// Composes one resource under `key`, replacing an earlier step's resource of that key.
-    /// `key` must be a rendered string and `object` a rendered object, both made during this call.
-    public mutating func compose(_ key: Rendered, _ object: Rendered, ready: FnV1.Ready = .unspecified) {
+    /// `object` must be a rendered object made during this call.
+    @inlinable
+    public mutating func compose(_ key: ResourceKey, _ object: Rendered, ready: FnV1.Ready = .unspecified) {
         guard let owned = OwnedResource(checking: key, object, ready: ready) else { return }
         state.owned.append(owned)
     }
 
     /// Composes a resource of the template kit with the readiness the function decided.
+    @inlinable
     public mutating func compose(_ resource: Composed, ready: FnV1.Ready = .unspecified) {
         compose(resource.key, resource.object, ready: ready)
     }

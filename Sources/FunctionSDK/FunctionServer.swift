@@ -35,19 +35,22 @@ public func serve(_ function: some CompositionFunction, options: ServeOptions) -
 
 /// Serves `function` with options from the command line (`CommandLine.arguments`, an optional
 /// `serve` first) and the environment, and exits: `--help` prints the flags, a bad flag exits 2
-/// naming it. The whole `main.swift` of a function can be this one call.
-public func serve(_ function: some CompositionFunction, program: String, arguments: [String]? = nil) -> Never {
+/// naming it. The whole `main.swift` of a function can be this one call. `more` lists the
+/// program's other commands for `--help`.
+public func serve(
+    _ function: some CompositionFunction, program: String, more: [String] = [], arguments: [String]? = nil
+) -> Never {
     var args = arguments ?? Array(CommandLine.arguments.dropFirst())
     if args.first == "serve" { args.removeFirst() }
     if args.contains("-h") || args.contains("--help") {
-        print(ServeOptions.usage(program: program))
+        print(ServeOptions.usage(program: program, more: more))
         exit(0)
     }
     do {
         let options = try ServeOptions.parse(args, environment: ProcessInfo.processInfo.environment)
         exit(serve(function, options: options))
     } catch {
-        FileHandle.standardError.write(Data("\(program): \(error)\n\n\(ServeOptions.usage(program: program))\n".utf8))
+        FileHandle.standardError.write(Data("\(program): \(error)\n\n\(ServeOptions.usage(program: program, more: more))\n".utf8))
         exit(2)
     }
 }

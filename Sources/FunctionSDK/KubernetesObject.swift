@@ -3,7 +3,7 @@ public struct KubernetesObject: ComposedConvertible {
     /// Crossplane 1 (cluster-scoped Object) or 2 (namespaced `.m.` Object).
     public var mode: Mode
     /// The key in `desired.resources`.
-    public var key: Rendered
+    public var key: ResourceKey
     /// `metadata.name` of the Object.
     public var name: Rendered
     /// The `crossplane.io/external-name` annotation: the name of the manifest's object.
@@ -21,7 +21,7 @@ public struct KubernetesObject: ComposedConvertible {
 
     /// An Object of `manifest` through `providerConfig`.
     public init(
-        mode: Mode = .v1, key: Rendered, name: Rendered, externalName: String? = nil, manifest: Rendered,
+        mode: Mode = .v1, key: ResourceKey, name: Rendered, externalName: String? = nil, manifest: Rendered,
         providerConfig: String, references: [Rendered] = [], createUpdateObserve: Bool = false,
         spec: Rendered = .emptyObject
     ) {

@@ -2,7 +2,7 @@
 /// and any other `spec` fields.
 public struct ManagedResource: ComposedConvertible {
     /// The key in `desired.resources`.
-    public var key: Rendered
+    public var key: ResourceKey
     /// The provider's apiVersion.
     public var apiVersion: String
     /// The managed resource's kind.
@@ -20,7 +20,7 @@ public struct ManagedResource: ComposedConvertible {
 
     /// A managed resource with these fields.
     public init(
-        key: Rendered, apiVersion: String, kind: String, name: Rendered, externalName: String? = nil,
+        key: ResourceKey, apiVersion: String, kind: String, name: Rendered, externalName: String? = nil,
         labels: Rendered? = nil, forProvider: Rendered, spec: Rendered = .emptyObject
     ) {
         self.key = key

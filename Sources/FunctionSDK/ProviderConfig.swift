@@ -2,7 +2,7 @@
 /// once, as these kinds report no Ready condition.
 public struct ProviderConfig: ComposedConvertible {
     /// The key in `desired.resources`.
-    public var key: Rendered
+    public var key: ResourceKey
     /// The provider's ProviderConfig apiVersion.
     public var apiVersion: String
     /// `metadata.name`: what resources name in `providerConfigRef`.
@@ -13,7 +13,7 @@ public struct ProviderConfig: ComposedConvertible {
     public var spec: Rendered
 
     /// A ProviderConfig with this spec.
-    public init(key: Rendered, apiVersion: String, name: Rendered, externalName: String? = nil, spec: Rendered) {
+    public init(key: ResourceKey, apiVersion: String, name: Rendered, externalName: String? = nil, spec: Rendered) {
         self.key = key
         self.apiVersion = apiVersion
         self.name = name

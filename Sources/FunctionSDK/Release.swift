@@ -4,7 +4,7 @@ public struct Release: ComposedConvertible {
     /// Crossplane 1 (cluster-scoped Release) or 2 (namespaced `.m.` Release).
     public var mode: Mode
     /// The key in `desired.resources`.
-    public var key: Rendered
+    public var key: ResourceKey
     /// `metadata.name`.
     public var name: Rendered
     /// The `crossplane.io/external-name` annotation: the Helm release name.
@@ -24,7 +24,7 @@ public struct Release: ComposedConvertible {
 
     /// A Release of `chart` through `providerConfig`.
     public init(
-        mode: Mode = .v1, key: Rendered, name: Rendered, externalName: String? = nil, chart: Rendered,
+        mode: Mode = .v1, key: ResourceKey, name: Rendered, externalName: String? = nil, chart: Rendered,
         namespace: String, set: [(name: String, value: String?)] = [], values: Rendered? = nil,
         createUpdateObserve: Bool = false, providerConfig: String
     ) {

@@ -45,11 +45,6 @@ extension Rendered {
         try body(utf8)
     }
 
-    /// Whether both are strings with the same text, compared in place.
-    public func hasSameText(as other: Rendered) -> Bool {
-        kind == .string && other.kind == .string && utf8.elementsEqual(other.utf8)
-    }
-
     /// Whether this is the string `s`, compared in place.
     public func isString(_ s: StaticString) -> Bool {
         guard kind == .string else { return false }

@@ -123,7 +123,7 @@ extension Rendered: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Exp
     /// `"\(id)-cluster"` as a value: the pieces are written straight into the arena, no String made.
     public init(stringInterpolation i: Interpolation) {
         var i = i
-        i.keepAtEnd()
+        if _slowPath(i.arena.pointee.used != i.end) { i.moveToEnd() }
         self = .encodedString(i.arena.pointee.span(from: i.start))
     }
 
@@ -143,14 +143,15 @@ extension Rendered: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Exp
 
         /// An argument that rendered a value of its own (`"a-\(Rendered(json))"`) wrote it after
         /// this string's start: what the string has so far moves past it, so it stays in one piece.
-        mutating func keepAtEnd() {
-            guard arena.pointee.used != end else { return }
+        @inline(never)
+        mutating func moveToEnd() {
             start = arena.pointee.move(from: start, count: end - start)
             end = arena.pointee.used
         }
 
+        @inline(__always)
         private mutating func append(_ bytes: UnsafeRawBufferPointer) {
-            keepAtEnd()
+            if _slowPath(arena.pointee.used != end) { moveToEnd() }
             arena.pointee.append(bytes)
             end = arena.pointee.used
         }
@@ -187,7 +188,7 @@ extension Rendered: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Exp
         /// A rendered string's text; other values as JSON text (`null`, `true`, `3`, `{"a":"b"}`).
         public mutating func appendInterpolation(_ r: Rendered) {
             if r.kind == .string {
-                keepAtEnd()
+                if arena.pointee.used != end { moveToEnd() }
                 // Copied inside the arena: reserving may move it, so the source is found afterwards.
                 let count = Int(r.count)
                 guard count > 0 else { return }

@@ -37,15 +37,17 @@ public struct ServeOptions: Sendable {
         public var description: String
     }
 
-    /// The flags, for `--help` (the program's name goes in the first line).
-    public static func usage(program: String) -> String {
-        """
-        usage: \(program) [serve] [flags]
+    /// The flags, for `--help`: the program's name goes in the first line, and `more` lists its
+    /// other commands under it (`"render XR.yaml [flags]"`).
+    public static func usage(program: String, more: [String] = []) -> String {
+        let others = more.map { "\n       \(program) \($0)" }.joined()
+        return """
+            usage: \(program) [serve] [flags]\(others)
 
-        Serves the \(program) Crossplane composition function over gRPC (HTTP/2).
+            Serves the \(program) Crossplane composition function over gRPC (HTTP/2).
 
-        \(flags)
-        """
+            \(flags)
+            """
     }
 
     /// The flags' help lines.

@@ -4,8 +4,9 @@ import Foundation
 /// raw bytes unless the function renders the same key (then its object, connection details and
 /// readiness replace them); XR status fields and connection details are merged into the desired
 /// composite, whose other fields stay as they came.
+@usableFromInline
 package struct StateWriter {
-    package var owned: [OwnedResource] = []
+    @usableFromInline package var owned: [OwnedResource] = []
     /// Status fields to merge into `desired.composite.resource.status`.
     package var compositeStatus: JSON.Object = JSON.Object()
     /// Connection details to merge into `desired.composite.connection_details`.

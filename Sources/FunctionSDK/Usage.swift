@@ -3,7 +3,7 @@
 /// Releases and Objects that still have to clean up inside it. Ready at once.
 public struct Usage: ComposedConvertible {
     /// The key in `desired.resources`, also the Usage's name.
-    public var key: Rendered
+    public var key: ResourceKey
     /// The resource protected from deletion.
     public var of: (apiVersion: String, kind: String, name: Rendered)
     /// The resource that uses it.
@@ -11,12 +11,12 @@ public struct Usage: ComposedConvertible {
     /// Where the Usage comes from, for messages.
     public var origin: Rendered?
     /// A Usage of a gated object is composed exactly when its object is (see `Composed.follows`).
-    public var follows: Rendered?
+    public var follows: ResourceKey?
 
     /// A Usage of `of` by `by`.
     public init(
-        key: Rendered, of: (apiVersion: String, kind: String, name: Rendered),
-        by: (apiVersion: String, kind: String, name: Rendered), origin: Rendered? = nil, follows: Rendered? = nil
+        key: ResourceKey, of: (apiVersion: String, kind: String, name: Rendered),
+        by: (apiVersion: String, kind: String, name: Rendered), origin: Rendered? = nil, follows: ResourceKey? = nil
     ) {
         self.key = key
         self.of = of
@@ -27,10 +27,10 @@ public struct Usage: ComposedConvertible {
 
     public var composed: Composed {
         var c = Composed(
-            key: key, name: key,
+            key: key, name: key.rendered,
             object: [
                 "apiVersion": "protection.crossplane.io/v1beta1", "kind": "Usage",
-                "metadata": ["name": key, "annotations": ["crossplane.io/external-name": key]],
+                "metadata": ["name": key.rendered, "annotations": ["crossplane.io/external-name": key.rendered]],
                 "spec": [
                     "of": [
                         "apiVersion": .string(of.apiVersion), "kind": .string(of.kind),

@@ -13,4 +13,4 @@ if args.first == "render" {
     }
     exit(RenderCommand.run(rest))
 }
-serve(SecretsFunction(), program: "function-secrets")
+serve(SecretsFunction(), program: "function-secrets", more: ["render CLAIM.yaml [flags]"])

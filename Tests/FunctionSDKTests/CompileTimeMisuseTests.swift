@@ -95,6 +95,11 @@ struct CompileTimeMisuseTests {
                 "risks causing data races"
             ),
             (
+                "a resource key that is not a string",
+                #"func f(_ r: inout FunctionResponse) { r.compose(3, ["kind": "ConfigMap"]) }"#,
+                "cannot convert value of type 'Int' to expected argument type 'ResourceKey'"
+            ),
+            (
                 "a render scope of the author's own",
                 "func f() { RenderArena.scope { } }",
                 "cannot find 'RenderArena' in scope"

@@ -85,8 +85,8 @@ struct MisuseTests {
             var response = FunctionResponse.to(request)
             let input = try request.input() ?? JSON.Object()
             let id = input["id"] ?? .null
-            let key: Rendered = "cluster-\(Rendered(id).string ?? "")-\(Rendered(["n": id]))-\(input["size"])"
-            response.compose(key, ["kind": "ConfigMap", "data": ["id": "\(input["id"])-\(Rendered(id))"]])
+            let name: Rendered = "cluster-\(Rendered(id).string ?? "")-\(Rendered(["n": id]))-\(input["size"])"
+            response.compose("cluster", ["kind": "ConfigMap", "data": ["name": name, "id": "\(input["id"])-\(Rendered(id))"]])
             return response
         }
     }
@@ -95,26 +95,37 @@ struct MisuseTests {
     func interpolation() throws {
         let r = try FunctionRunnerService.call(Interpolates(), try Self.request(input: ["id": "a-team", "size": 3]))
         #expect(r.results.isEmpty)
-        #expect(Array(r.desired.resources.keys) == [#"cluster-a-team-{"n":"a-team"}-3"#])
-        #expect(r.desired.resources.values.first?.resource["data"]?.structValue["id"]?.stringValue == "a-team-a-team")
+        let data = r.desired.resources["cluster"]?.resource["data"]?.structValue
+        #expect(data?["name"]?.stringValue == #"cluster-a-team-{"n":"a-team"}-3"#)
+        #expect(data?["id"]?.stringValue == "a-team-a-team")
     }
 
-    /// Composes what is not a resource: a number as the key, a string as the object.
+    /// Composes a string where an object belongs, or merges one into an object.
     struct WrongShapes: CompositionFunction {
+        let mistake: String
         func run(_ request: FunctionRequest) throws -> FunctionResponse {
             var response = FunctionResponse.to(request)
-            response.compose(3, ["kind": "ConfigMap"])
-            response.compose("ok", .merging(["a": "b"], "not an object"))
+            response.compose("ok", ["kind": "ConfigMap"])
+            if mistake == "string" {
+                response.compose("odd", "not an object")
+            } else {
+                response.compose("merged", .merging(["a": "b"], "not an object"))
+            }
             return response
         }
     }
 
-    @Test("a key that is not a string, or merging a string into an object: Fatal, naming the mistake")
-    func wrongShapes() throws {
-        let r = try FunctionRunnerService.call(WrongShapes(), try Self.request())
+    @Test(
+        "a string where an object belongs: Fatal, naming the mistake, and nothing composed",
+        arguments: [
+            ("string", #"the composed resource "odd" is not an object"#),
+            ("merging", "Rendered.merging takes objects, got a string"),
+        ])
+    func wrongShapes(_ mistake: String, _ message: String) throws {
+        let r = try FunctionRunnerService.call(WrongShapes(mistake: mistake), try Self.request())
         let messages = Self.fatalMessages(r)
         #expect(messages.count == 1)
-        #expect(messages.first?.contains("a composed resource needs a rendered string as its key") == true)
+        #expect(messages.first?.contains(message) == true, Comment(rawValue: messages.first ?? ""))
         #expect(r.desired.resources.isEmpty)
     }
 

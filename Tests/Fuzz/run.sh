@@ -30,13 +30,19 @@ for target in Compositions HTTP2TestSupport; do
 done
 
 objects() { for t in "$@"; do ls "$out/$t.build/"*.o; done; }
+# The C modules FunctionSDK imports (it serves over Transport), as swift build found them.
+includes() {
+    echo -I "$out/Modules" -I "$root/Sources/CZlib" -I "$root/Sources/COpenSSL" -I "$root/Sources/CThreadSlot/include" \
+        -Xcc -fmodule-map-file="$out/CLinuxShims.build/module.modulemap" -Xcc -I -Xcc "$root/Sources/CLinuxShims/include"
+}
+sdk=(SwiftProtobuf HPACK HTTP2 GRPC CThreadSlot CLinuxShims Transport FunctionSDK Compositions)
 
 link() {   # link NAME SOURCE TARGETS...
     local name=$1 source=$2
     shift 2
     # ld.gold warns about ASan symbols it cannot export; they are harmless.
-    swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name "Fuzz_$name" -I "$out/Modules" -I "$root/Sources/CZlib" -I "$root/Sources/CThreadSlot/include" \
-        "$source" $(objects "$@") -lz -o "$build/bin/fuzz-$name" 2>&1 | grep -v "Cannot export local symbol" || true
+    swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name "Fuzz_$name" $(includes) \
+        "$source" $(objects "$@") -lz -lssl -lcrypto -o "$build/bin/fuzz-$name" 2>&1 | grep -v "Cannot export local symbol" || true
     test -x "$build/bin/fuzz-$name"
 }
 
@@ -81,9 +87,9 @@ for t in "${targets[@]}"; do
     hpack) link hpack Tests/Fuzz/FuzzHPACK/FuzzHPACK.swift HPACK ;;
     http2) link http2 Tests/Fuzz/FuzzHTTP2/FuzzHTTP2.swift HPACK HTTP2 HTTP2TestSupport ;;
     request)
-        link request Tests/Fuzz/FuzzRequest/FuzzRequest.swift SwiftProtobuf HPACK HTTP2 GRPC CThreadSlot FunctionSDK Compositions
-        swiftc -O -parse-as-library -module-name SeedRequests -I "$out/Modules" -I "$root/Sources/CZlib" -I "$root/Sources/CThreadSlot/include" \
-            Tests/Fuzz/FuzzRequest/SeedRequests.swift $(objects SwiftProtobuf HPACK HTTP2 GRPC CThreadSlot FunctionSDK Compositions) -lz -sanitize=address \
+        link request Tests/Fuzz/FuzzRequest/FuzzRequest.swift "${sdk[@]}"
+        swiftc -O -parse-as-library -module-name SeedRequests $(includes) \
+            Tests/Fuzz/FuzzRequest/SeedRequests.swift $(objects "${sdk[@]}") -lz -lssl -lcrypto -sanitize=address \
             -o "$build/bin/seed-requests" 2>&1 | grep -v "Cannot export local symbol" || true
         ;;
     *) echo "unknown target $t (hpack, http2, request)" >&2; exit 2 ;;

@@ -21,14 +21,14 @@ struct Misbehaving: CompositionFunction {
         switch input["mistake"]?.string {
         case "reuse-a-kept-value"?:
             labels = keeper.get() ?? labels
-        case "a-number-as-key"?:
-            response.compose(7, ["kind": "ConfigMap"])
+        case "a-string-as-object"?:
+            response.compose("odd", "not an object")
         default:
             keeper.set(labels)
         }
-        let name = try request.observedComposite()?[path: "metadata", "name"]
+        let name = try request.observedComposite()?[path: "metadata", "name"]?.string ?? ""
         response.compose(
-            "config-\(name)", ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "\(name)", "labels": labels]])
+            "config-\(name)", ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": .string(name), "labels": labels]])
         return response
     }
 }

@@ -27,7 +27,7 @@ def test_each_mistake_is_one_fatal_call_and_the_next_call_works(address):
         good = call(request("first"), timeout=5)
         assert not good.results and set(good.desired.resources) == {"config-app"}
 
-        for i, mistake in enumerate(["reuse-a-kept-value", "a-number-as-key"]):
+        for i, mistake in enumerate(["reuse-a-kept-value", "a-string-as-object"]):
             bad = call(request(f"bad-{i}", mistake), timeout=5)
             assert bad.meta.tag == f"bad-{i}"
             assert [(r.severity, r.reason) for r in bad.results] == [(v1.SEVERITY_FATAL, "FunctionMisuse")], mistake

@@ -1,9 +1,9 @@
 import Foundation
 import Testing
 
-/// Mistakes the compiler refuses, checked by type-checking a small file against the SDK as built,
+/// Mistakes the compiler refuses, and code that must compile, checked against the SDK as built,
 /// the way another package sees it (public API only, Swift 6 language mode).
-@Suite("misuse the compiler refuses")
+@Suite("compiling against the SDK as another package: what compiles and what the compiler refuses")
 struct CompileTimeMisuseTests {
     /// The build directory holding `Modules/FunctionSDK.swiftmodule` (the test binary's own).
     static let buildDirectory: URL? = {
@@ -19,22 +19,27 @@ struct CompileTimeMisuseTests {
 
     /// Compiles `source` as a client of FunctionSDK as far as SIL (where data-race checks run); returns the compiler's status and output.
     static func typecheck(_ source: String) throws -> (status: Int32, output: String) {
-        let build = try #require(buildDirectory, "no Modules/FunctionSDK.swiftmodule beside the test binary")
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("misuse-\(UUID().uuidString).swift")
         try source.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
+        return try typecheck(files: [file.path])
+    }
+
+    /// Compiles `files` as one module that imports FunctionSDK from another package.
+    static func typecheck(files: [String], module: String = "Client") throws -> (status: Int32, output: String) {
+        let build = try #require(buildDirectory, "no Modules/FunctionSDK.swiftmodule beside the test binary")
         let sources = root.appendingPathComponent("Sources")
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = [
-            "swiftc", "-emit-sil", "-o", "/dev/null", "-swift-version", "6", "-I", build.appendingPathComponent("Modules").path,
+            "swiftc", "-emit-sil", "-wmo", "-o", "/dev/null", "-swift-version", "6", "-module-name", module,
+            "-I", build.appendingPathComponent("Modules").path,
             "-Xcc", "-fmodule-map-file=\(build.appendingPathComponent("CLinuxShims.build/module.modulemap").path)",
             "-Xcc", "-I", "-Xcc", sources.appendingPathComponent("CLinuxShims/include").path,
             "-Xcc", "-fmodule-map-file=\(sources.appendingPathComponent("CThreadSlot/include/module.modulemap").path)",
             "-Xcc", "-fmodule-map-file=\(sources.appendingPathComponent("COpenSSL/module.modulemap").path)",
             "-Xcc", "-fmodule-map-file=\(sources.appendingPathComponent("CZlib/module.modulemap").path)",
-            file.path,
-        ]
+        ] + files
         let out = Pipe()
         p.standardOutput = out
         p.standardError = out
@@ -62,6 +67,15 @@ struct CompileTimeMisuseTests {
                 }
             }
             """)
+        #expect(r.status == 0, Comment(rawValue: r.output))
+    }
+
+    @Test("function-secrets' own function compiles against the SDK's public API alone")
+    func compositionsUsePublicAPI() throws {
+        let dir = Self.root.appendingPathComponent("Sources/Compositions")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".swift") }
+        #expect(files.count > 10)
+        let r = try Self.typecheck(files: files.map { dir.appendingPathComponent($0).path }, module: "Compositions")
         #expect(r.status == 0, Comment(rawValue: r.output))
     }
 

@@ -157,7 +157,7 @@ public final class FunctionServer: Sendable {
                     return stats.prometheus + gauges + tcp.connectionMetrics.prometheus
                 }
             } catch {
-                throw StartError(message: "cannot serve metrics: \(error)", exitCode: 1)
+                throw StartError(message: "metrics on \(options.metricsAddress): \(error)", exitCode: 1)
             }
         }
         summary = [

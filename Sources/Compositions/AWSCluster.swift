@@ -47,18 +47,18 @@ struct AWSCluster {
                 "version": v2 ? p["version"].string.map(Rendered.string) : .string(p["version"].string ?? "1.29"),
                 "roleArnSelector": role("controlplane"),
                 "vpcConfig": claim.one([
-                    "endpointPrivateAccess": true, "endpointPublicAccess": true, "subnetIdSelector": matchControllerRef,
+                    "endpointPrivateAccess": true, "endpointPublicAccess": true, "subnetIdSelector": .matchControllerRef,
                 ]),
             ])
         ManagedResource(
             key: "clusterAuth", apiVersion: eks, kind: "ClusterAuth", name: .string(id),
-            forProvider: ["region": region, "clusterNameSelector": matchControllerRef],
+            forProvider: ["region": region, "clusterNameSelector": .matchControllerRef],
             spec: ["writeConnectionSecretToRef": claim.connectionSecret("\(id)-cluster")])
         ManagedResource(
             key: "eksnodegroup", apiVersion: eks, kind: "NodeGroup", name: .string(id),
             forProvider: [
                 "region": region,
-                "clusterNameSelector": matchControllerRef,
+                "clusterNameSelector": .matchControllerRef,
                 "instanceTypes": [
                     .string(
                         claim.size(
@@ -68,7 +68,7 @@ struct AWSCluster {
                 "scalingConfig": claim.one([
                     "minSize": Rendered(m), "desiredSize": Rendered(m), "maxSize": Rendered(max(10, m)),
                 ]),
-                "subnetIdSelector": matchControllerRef,
+                "subnetIdSelector": .matchControllerRef,
             ])
         for (r, policy) in v2
             ? [("controlplane", Self.controlPlaneTrustPolicyV2), ("nodegroup", Self.nodeGroupTrustPolicyV2)]
@@ -96,14 +96,14 @@ struct AWSCluster {
             key: "sg-nodepool", apiVersion: ec2, kind: "SecurityGroup", name: .string(id),
             forProvider: [
                 "region": region, "name": .string(id), "description": "Cluster communication with worker nodes",
-                "vpcIdSelector": matchControllerRef,
+                "vpcIdSelector": .matchControllerRef,
             ])
         ManagedResource(
             key: "securityGroupRule", apiVersion: ec2, kind: "SecurityGroupRule", name: .string(id),
             forProvider: [
                 "region": region, "type": "egress", "fromPort": 0, "toPort": 0, "protocol": "-1",
                 "cidrBlocks": ["0.0.0.0/0"],
-                "description": "I am too lazy to write descriptions", "securityGroupIdSelector": matchControllerRef,
+                "description": "I am too lazy to write descriptions", "securityGroupIdSelector": .matchControllerRef,
             ])
         for (i, suffix) in ["1a", "1b", "1c"].enumerated() {
             let zone = "us-east-\(suffix)"
@@ -113,7 +113,7 @@ struct AWSCluster {
                 forProvider: [
                     "region": region, "availabilityZone": .string(zone), "cidrBlock": "10.0.\(i).0/24",
                     "mapPublicIpOnLaunch": true, "tags": ["kubernetes.io/role/elb": "1"],
-                    "vpcIdSelector": matchControllerRef,
+                    "vpcIdSelector": .matchControllerRef,
                 ])
         }
         AWSNetwork.routing(ec2: ec2, id: id, region: Self.region, zones: ["us-east-1a", "us-east-1b", "us-east-1c"]) {
@@ -122,7 +122,7 @@ struct AWSCluster {
         ManagedResource(
             key: "addonEbs", apiVersion: eks, kind: "Addon", name: "\(id)-ebs",
             forProvider: [
-                "region": region, "addonName": "aws-ebs-csi-driver", "clusterNameSelector": matchControllerRef,
+                "region": region, "addonName": "aws-ebs-csi-driver", "clusterNameSelector": .matchControllerRef,
             ])
     }
 }

@@ -11,28 +11,28 @@ enum AWSNetwork {
     {
         ManagedResource(
             key: "gateway", apiVersion: ec2, kind: "InternetGateway", name: .string(id),
-            forProvider: ["region": .string(region), "vpcIdSelector": matchControllerRef])
+            forProvider: ["region": .string(region), "vpcIdSelector": .matchControllerRef])
         ManagedResource(
             key: "routeTable", apiVersion: ec2, kind: "RouteTable", name: .string(id),
-            forProvider: ["region": .string(region), "vpcIdSelector": matchControllerRef])
+            forProvider: ["region": .string(region), "vpcIdSelector": .matchControllerRef])
         ManagedResource(
             key: "route", apiVersion: ec2, kind: "Route", name: .string(id),
             forProvider: [
                 "region": .string(region), "destinationCidrBlock": "0.0.0.0/0",
-                "gatewayIdSelector": matchControllerRef, "routeTableIdSelector": matchControllerRef,
+                "gatewayIdSelector": .matchControllerRef, "routeTableIdSelector": .matchControllerRef,
             ])
         ManagedResource(
             key: "mainRouteTableAssociation", apiVersion: ec2, kind: "MainRouteTableAssociation", name: .string(id),
             forProvider: [
-                "region": .string(region), "routeTableIdSelector": matchControllerRef,
-                "vpcIdSelector": matchControllerRef,
+                "region": .string(region), "routeTableIdSelector": .matchControllerRef,
+                "vpcIdSelector": .matchControllerRef,
             ])
         for suffix in ["1a", "1b", "1c"] {
             ManagedResource(
                 key: "routeTableAssociation\(suffix)", apiVersion: ec2, kind: "RouteTableAssociation",
                 name: "\(id)-\(suffix)",
                 forProvider: [
-                    "region": .string(region), "routeTableIdSelector": matchControllerRef,
+                    "region": .string(region), "routeTableIdSelector": .matchControllerRef,
                     "subnetIdSelector": [
                         "matchControllerRef": true, "matchLabels": subnetLabels(zones[Int(suffix.utf8.last! - 0x61)]),
                     ],

@@ -69,7 +69,7 @@ struct ClusterClaim {
                 ],
                 providerConfig: id,
                 references: (creds["keys"].strings ?? []).map {
-                    patchFrom(
+                    .patchFrom(
                         apiVersion: "v1", kind: "Secret", name: name, namespace: credsNamespace,
                         fieldPath: "data.\($0)", to: "data.\($0)")
                 })

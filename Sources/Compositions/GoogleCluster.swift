@@ -38,7 +38,7 @@ struct GoogleCluster {
             key: ResourceKey(keys.nodePool), apiVersion: container, kind: "NodePool", name: .string(id),
             externalName: v2 ? id : nil,
             forProvider: [
-                "clusterSelector": matchControllerRef,
+                "clusterSelector": .matchControllerRef,
                 "nodeLocations": ["us-east1-b", "us-east1-c", "us-east1-d"],
                 "initialNodeCount": Rendered(m),
                 "autoscaling": claim.one(["minNodeCount": Rendered(m), "maxNodeCount": Rendered(max(v2 ? 10 : 3, m))]),

@@ -47,8 +47,8 @@ struct SQLClaim {
                 key: "\(id)-\(db)", origin: "\(fields)databases[\(i)]",
                 object: [
                     "apiVersion": .string(claim.api(.postgreSQL)), "kind": "Database",
-                    "metadata": metadata(name: "\(id)-\(db)", externalName: db),
-                    "spec": ["providerConfigRef": providerConfigRef(id, claim.mode), "forProvider": .emptyObject],
+                    "metadata": .metadata(name: "\(id)-\(db)", externalName: db),
+                    "spec": ["providerConfigRef": .providerConfigRef(id, claim.mode), "forProvider": .emptyObject],
                 ])
         }
         for (i, schema) in (p["schemas"].list ?? []).enumerated() {
@@ -194,7 +194,7 @@ struct SQLClaim {
         // v1 read the server in crossplane-system; v2 resources live in the XR's namespace.
         let serverNamespace = v2 ? claim.namespace : "crossplane-system"
         func read(_ f: ServerField, to: String) -> Rendered {
-            patchFrom(
+            .patchFrom(
                 apiVersion: f.apiVersion, kind: f.kind, name: id, namespace: serverNamespace, fieldPath: f.fieldPath,
                 to: to)
         }
@@ -217,7 +217,7 @@ struct SQLClaim {
             providerConfig: "\(id)-sql",
             references: [
                 read(user, to: "stringData.username"),
-                patchFrom(
+                .patchFrom(
                     apiVersion: "v1", kind: "Secret", name: "\(id)-password", namespace: claim.namespace,
                     fieldPath: "data.password", to: "data.password"),
                 read(endpoint, to: "stringData.endpoint"),

@@ -20,14 +20,14 @@ struct AWSDatabase {
                 labels: ["zone": "\(region)\(z)"],
                 forProvider: [
                     "region": r, "availabilityZone": "\(region)\(z)",
-                    "cidrBlock": "11.0.\(i).0/24", "vpcIdSelector": matchControllerRef,
+                    "cidrBlock": "11.0.\(i).0/24", "vpcIdSelector": .matchControllerRef,
                 ])
         }
         ManagedResource(
             key: "subnetgroup", apiVersion: rds, kind: "SubnetGroup", name: .string(id),
             forProvider: [
                 "region": r, "description": "I'm too lazy to write a good description",
-                "subnetIdSelector": matchControllerRef,
+                "subnetIdSelector": .matchControllerRef,
             ])
         AWSNetwork.routing(
             ec2: sql.claim.api(.ec2), id: id, region: region, zones: ["\(region)a", "\(region)b", "\(region)c"]
@@ -35,14 +35,14 @@ struct AWSDatabase {
         ManagedResource(
             key: "securityGroup", apiVersion: sql.claim.api(.ec2), kind: "SecurityGroup", name: .string(id),
             forProvider: [
-                "region": r, "description": "I am too lazy to write descriptions", "vpcIdSelector": matchControllerRef,
+                "region": r, "description": "I am too lazy to write descriptions", "vpcIdSelector": .matchControllerRef,
             ])
         ManagedResource(
             key: "securityGroupRule", apiVersion: sql.claim.api(.ec2), kind: "SecurityGroupRule", name: .string(id),
             forProvider: [
                 "region": r, "description": "I am too lazy to write descriptions", "type": "ingress", "fromPort": 5432,
                 "toPort": 5432,
-                "protocol": "tcp", "cidrBlocks": ["0.0.0.0/0"], "securityGroupIdSelector": matchControllerRef,
+                "protocol": "tcp", "cidrBlocks": ["0.0.0.0/0"], "securityGroupIdSelector": .matchControllerRef,
             ])
         // No dbName: RDS accepts only letters, digits and underscores there, while database names are
         // DNS subdomains; every database is created by its provider-sql Database instead.
@@ -58,7 +58,7 @@ struct AWSDatabase {
                 "username": "masteruser", "allocatedStorage": 200, "publiclyAccessible": true,
                 "skipFinalSnapshot": true,
                 "passwordSecretRef": sql.passwordSecretRef,
-                "dbSubnetGroupNameSelector": matchControllerRef, "vpcSecurityGroupIdSelector": matchControllerRef,
+                "dbSubnetGroupNameSelector": .matchControllerRef, "vpcSecurityGroupIdSelector": .matchControllerRef,
             ])
         sql.connectionSecret(
             user: (rds, "Instance", "spec.forProvider.username"),
@@ -106,7 +106,7 @@ struct GoogleDatabase {
             ])
         ManagedResource(
             key: "user", apiVersion: gcp, kind: "User", name: .string(id),
-            forProvider: ["passwordSecretRef": sql.passwordSecretRef, "instanceSelector": matchControllerRef])
+            forProvider: ["passwordSecretRef": sql.passwordSecretRef, "instanceSelector": .matchControllerRef])
         sql.connectionSecret(
             user: (gcp, "User", "metadata.name"),
             endpoint: (gcp, "DatabaseInstance", "status.atProvider.publicIpAddress"))
@@ -135,13 +135,13 @@ struct AzureDatabase {
                 "storageMb": 5120, "autoGrowEnabled": true, "sslEnforcementEnabled": false,
                 "sslMinimalTlsVersionEnforced": "TLSEnforcementDisabled", "administratorLogin": "postgres",
                 "administratorLoginPasswordSecretRef": sql.passwordSecretRef, "publicNetworkAccessEnabled": true,
-                "resourceGroupNameSelector": matchControllerRef,
+                "resourceGroupNameSelector": .matchControllerRef,
             ], spec: ["writeConnectionSecretToRef": sql.claim.connectionSecret(.string(id))])
         ManagedResource(
             key: "firewall-rule", apiVersion: postgres, kind: "FirewallRule", name: .string(id),
             forProvider: [
                 "startIpAddress": "0.0.0.0", "endIpAddress": "255.255.255.255",
-                "resourceGroupNameSelector": matchControllerRef, "serverNameSelector": matchControllerRef,
+                "resourceGroupNameSelector": .matchControllerRef, "serverNameSelector": .matchControllerRef,
             ])
     }
 }

@@ -25,15 +25,10 @@ public enum FunctionRunnerService {
         }
         // One render per call: what a function renders is freed when the call is answered.
         return try RenderArena.scope {
-            let answer: [UInt8]
-            do {
-                answer = try function.run(request).serialized()
-            } catch {
-                if let misuse = RenderArena.current.pointee.misuse { return try misused(request, misuse) }
-                throw error
-            }
+            // A misuse wins over the answer and over an error the function threw after it.
+            let answer = Result { try function.run(request).serialized() }
             if let misuse = RenderArena.current.pointee.misuse { return try misused(request, misuse) }
-            return answer
+            return try answer.get()
         }
     }
 

@@ -16,22 +16,11 @@ package struct StateWriter {
 
     package init() {}
 
-    /// The serialized State, written once into a buffer of its exact size. Owned objects are already
-    /// encoded (`Rendered`): each is copied in whole. Call it inside the render that made them.
-    package func encode(request: FunctionRequest) throws -> [UInt8] {
-        try encode(request: request, framing: nil)
-    }
-
-    /// A whole message in one buffer: `head`, then the State as length-delimited field `field`,
-    /// then `tail`. The State is written in place, not built apart and copied in (a rendered State
-    /// is most of a response).
+    /// A whole message in one buffer of its exact size: `head`, then the State as length-delimited
+    /// field `field`, then `tail`. The State is written in place, not built apart and copied in (a
+    /// rendered State is most of a response). Owned objects are already encoded (`Rendered`): each
+    /// is copied in whole. Call it inside the render that made them.
     package func encode(request: FunctionRequest, head: [UInt8], field: Int, tail: [UInt8]) throws -> [UInt8] {
-        try encode(request: request, framing: (head, field, tail))
-    }
-
-    private func encode(request: FunctionRequest, framing: (head: [UInt8], field: Int, tail: [UInt8])?) throws
-        -> [UInt8]
-    {
         let raw = try request.desiredState()
         let composite = try compositeField(raw, request)
         // (A first pipeline step has no earlier resources: no set of keys to build then.)
@@ -62,16 +51,13 @@ package struct StateWriter {
         }
 
         let bytes = request.view.bytes
-        let size =
-            framing.map { $0.head.count + 1 + WireFormat.varintSize(UInt64(total)) + total + $0.tail.count } ?? total
+        let size = head.count + 1 + WireFormat.varintSize(UInt64(total)) + total + tail.count
         let out = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
             let base = buffer.baseAddress!
             var w = ByteWriter(base)
-            if let framing {
-                framing.head.withUnsafeBufferPointer { w.bytes($0) }
-                w.byte(UInt8(framing.field << 3 | 2))
-                w.varint(UInt64(total))
-            }
+            head.withUnsafeBufferPointer { w.bytes($0) }
+            w.byte(UInt8(field << 3 | 2))
+            w.varint(UInt64(total))
             bytes.withUnsafeBufferPointer { b in
                 if let composite {
                     w.byte(WireTag.stateComposite)
@@ -101,7 +87,7 @@ package struct StateWriter {
                 }
                 for u in raw.unknown { w.bytes(UnsafeBufferPointer(rebasing: b[u])) }
             }
-            framing?.tail.withUnsafeBufferPointer { w.bytes($0) }
+            tail.withUnsafeBufferPointer { w.bytes($0) }
             count = w.offset(from: base)
         }
         precondition(out.count == size, "State encoding wrote \(out.count) bytes, sized \(size)")

@@ -77,7 +77,7 @@ public struct Rendered {
     var numberValue: Double { Double(bitPattern: UInt64(count) << 32 | UInt64(start)) }
     @inline(__always)
     var isContainer: Bool { kind.rawValue >= Kind.string.rawValue }
-    /// Whether this is a string, or an object (as composed resources' keys and objects must be).
+    /// Whether this is a string.
     public var isEncodedString: Bool { kind == .string }
     /// Whether this is an object.
     public var isEncodedObject: Bool { kind == .object }
